@@ -88,7 +88,7 @@ int lc_decimal_parse(const char *s, size_t len, int scale, lc_i128 *out)
 {
 	struct lc_decimal d;
 	long int_len = -1, pos = 0, first = -1, last = -1, k;
-	lc_i128 value = 0, p;
+	unsigned __int128 mag = 0, limit, p;
 	size_t i;
 	int rc;
 
@@ -127,6 +127,8 @@ int lc_decimal_parse(const char *s, size_t len, int scale, lc_i128 *out)
 	if (last - first + 1 + k > 39)
 		return LLMCOST_E_RANGE;
 
+	/* Build the magnitude unsigned: a negative value may reach 2^127. */
+	limit = (unsigned __int128)LC_I128_MAX + (d.negative ? 1 : 0);
 	pos = 0;
 	for (i = 0; i < d.digits_len; i++) {
 		char c = d.digits[i];
@@ -134,16 +136,17 @@ int lc_decimal_parse(const char *s, size_t len, int scale, lc_i128 *out)
 		if (c == '.')
 			continue;
 		if (pos >= first && pos <= last) {
-			if (lc_i128_mul(value, 10, &value) ||
-			    lc_i128_add(value, c - '0', &value))
+			if (__builtin_mul_overflow(mag, 10, &mag) ||
+			    __builtin_add_overflow(mag, c - '0', &mag))
 				return LLMCOST_E_RANGE;
 		}
 		pos++;
 	}
-	p = lc_pow10(k);
-	if (p < 0 || lc_i128_mul(value, p, &value))
+	p = (unsigned __int128)lc_pow10(k);
+	if (k > 38 || __builtin_mul_overflow(mag, p, &mag) || mag > limit)
 		return LLMCOST_E_RANGE;
-	*out = d.negative ? -value : value;
+	*out = d.negative ? (lc_i128)((unsigned __int128)0 - mag)
+			  : (lc_i128)mag;
 	return LLMCOST_OK;
 }
 

@@ -93,6 +93,25 @@ Test(money, formats_full_precision_without_trailing_zeros)
 			 "170141183460469231731.687303715884105727");
 }
 
+Test(money, extremes_round_trip_through_text)
+{
+	const lc_i128 ends[] = {LC_I128_MIN, LC_I128_MAX, LC_I128_MIN + 1};
+	char buf[64];
+	lc_i128 back;
+	size_t i;
+
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		int n = lc_i128_format_scaled(ends[i], 18, buf, sizeof(buf));
+
+		cr_assert_gt(n, 0);
+		cr_assert_eq(lc_decimal_parse(buf, (size_t)n, 18, &back),
+			     LLMCOST_OK, "%s", buf);
+		cr_assert(back == ends[i], "%s", buf);
+	}
+	cr_assert_eq(lc_decimal_parse("170141183460469231731.687303715884105728",
+				      40, 18, &back), LLMCOST_E_RANGE);
+}
+
 Test(money, format_reports_a_short_buffer)
 {
 	char buf[4];
