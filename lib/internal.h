@@ -148,8 +148,8 @@ LC_HIDDEN const char *lc_map_intern(lc_map *m, const char *key, size_t len);
  *   - bounds nesting depth (LC_JSON_MAX_DEPTH);
  *   - turns every number into a string whose first byte is 0xFF followed
  *     by the number's exact source text, so that no number ever goes
- *     through a double.  (0xFF can never start a real decoded string:
- *     input is valid UTF-8 and escapes decode to valid UTF-8.)
+ *     through binary floating point.  (0xFF can never start a decoded
+ *     string: input is valid UTF-8 and escapes decode to valid UTF-8.)
  * Use lc_json_number() to read numbers and lc_json_string() to read
  * strings; never cJSON's valuedouble. */
 #define LC_JSON_MAX_DEPTH 64

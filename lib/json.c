@@ -1,11 +1,12 @@
 /*
  * json.c - JSON through cJSON, with exact numbers and strict text.
  *
- * cJSON turns every number into a double.  Prices and token counts must
- * never pass through one, so the text first goes through a lexical pass
- * that checks it and rewrites each number as a string holding 0xFF and
- * the number's source text.  Decoded strings are valid UTF-8 and so never
- * start with 0xFF; that byte marks a number without ambiguity.
+ * cJSON turns every number into binary floating point.  Prices and token
+ * counts must never take that path, so the text first goes through a
+ * lexical pass that checks it and rewrites each number as a string
+ * holding 0xFF and the number's source text.  Decoded strings are valid
+ * UTF-8 and so never start with 0xFF; that byte marks a number without
+ * ambiguity.
  */
 #include <stdio.h>
 #include <string.h>
