@@ -1,0 +1,600 @@
+/*
+ * options.c - the command line: commands, options and presets.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const cli_field_names[CLI_F_COUNT] = {
+	"timestamp", "request_id", "team_id", "user_id", "tenant_id",
+	"feature_name", "environment", "provider", "model",
+	"input_tokens", "output_tokens", "cached_tokens",
+	"cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens",
+	"request_count", "latency_ms", "status_code", "retry_count",
+	"prompt_template_version", "workflow_name", "service_tier",
+	"region", "web_search_requests", "reported_cost_usd"
+};
+
+/* A named bundle of mappings, filters and model aliases. */
+struct cli_preset {
+	const char *name;
+	int csv;			/* input format the preset implies */
+	const char *const *maps;	/* FIELD, PATH, ..., NULL */
+	const char *const *wheres;	/* PATH, VALUE, ..., NULL */
+	const char *const *aliases;	/* FROM, TO, ..., NULL */
+};
+
+static const char *const cli_aider_maps[] = {
+	"model", "properties.main_model",
+	"input_tokens", "properties.prompt_tokens",
+	"output_tokens", "properties.completion_tokens",
+	"user_id", "user_id",
+	"timestamp", "time",
+	"feature_name", "properties.edit_format",
+	"reported_cost_usd", "properties.cost",
+	NULL
+};
+
+static const char *const cli_aider_wheres[] = {
+	"event", "message_send",
+	NULL
+};
+
+static const char *const cli_burstgpt_maps[] = {
+	"timestamp", "Timestamp",
+	"model", "Model",
+	"input_tokens", "Request tokens",
+	"output_tokens", "Response tokens",
+	"feature_name", "Log Type",
+	NULL
+};
+
+static const char *const cli_burstgpt_aliases[] = {
+	"ChatGPT", "gpt-3.5-turbo",
+	"GPT-4", "gpt-4",
+	NULL
+};
+
+static const char *const cli_none[] = { NULL };
+
+static const struct cli_preset cli_presets[] = {
+	{ "aider", 0, cli_aider_maps, cli_aider_wheres, cli_none },
+	{ "burstgpt", 1, cli_burstgpt_maps, cli_none, cli_burstgpt_aliases },
+};
+
+static const char cli_help_text[] =
+"Usage: llmcost COMMAND [OPTIONS] FILE...\n"
+"\n"
+"Prices LLM usage logs exactly (integer money in 10^-18 USD) and audits\n"
+"who spent what.  FILE is JSON Lines (one request per line) or CSV with\n"
+"a header row; '-' reads standard input.\n"
+"\n"
+"Commands:\n"
+"  ledger   one row per input request, in input order, with every cost\n"
+"           component (JSON Lines, or CSV with --format csv)\n"
+"  audit    tables: accounting, totals, cost by team, user, feature and\n"
+"           model, top users, unpriced models, rejected rows, and a\n"
+"           reconciliation against a logged cost (--format json for\n"
+"           exact machine-readable output)\n"
+"\n"
+"Options:\n"
+"  --prices [DATE=]FILE  price table: LiteLLM JSON or an llmcost price\n"
+"                        book (repeatable).  DATE (YYYY-MM-DD) is when a\n"
+"                        LiteLLM snapshot took effect.  Default: the\n"
+"                        price book compiled into the library\n"
+"  --format FORMAT       ledger: jsonl (default) or csv;\n"
+"                        audit: text (default) or json\n"
+"  -o, --output FILE     write to FILE instead of standard output\n"
+"  --map FIELD=PATH      read FIELD from PATH: a dotted JSON path\n"
+"                        (properties.main_model) or a CSV column name\n"
+"  --where PATH=VALUE    keep only lines whose PATH equals VALUE (string\n"
+"                        or number text); repeatable, all must match\n"
+"  --csv, --jsonl        input format (default: .csv files are CSV)\n"
+"  --preset NAME         mappings for a known log: aider, burstgpt\n"
+"  --model-alias FROM=TO rewrite a logged model name before pricing\n"
+"  --strict              stop at the first bad line (exit 3)\n"
+"  --limit N             rows per audit table (default 20; 0: all)\n"
+"  -h, --help            this text\n"
+"  --version             the tool and library version\n"
+"\n"
+"Fields: timestamp, request_id, team_id, user_id, tenant_id,\n"
+"  feature_name, environment, provider, model, input_tokens,\n"
+"  output_tokens, cached_tokens, cache_write_tokens,\n"
+"  cache_write_1h_tokens, reasoning_tokens, request_count, latency_ms,\n"
+"  status_code, retry_count, prompt_template_version, workflow_name,\n"
+"  service_tier, region, web_search_requests, reported_cost_usd.\n"
+"  input_tokens includes the cache buckets; output_tokens includes\n"
+"  reasoning_tokens.  Timestamps: epoch seconds, epoch milliseconds\n"
+"  (numbers above 10^11), or RFC 3339 / 'YYYY-MM-DD HH:MM:SS' text (UTC).\n"
+"\n"
+"Exit status: 0 done (also with unpriced or rejected rows), 1 usage\n"
+"error, 2 input or output error (a file or price table that cannot be\n"
+"read), 3 a bad line under --strict.\n";
+
+
+const char *cli_field_name(int field)
+{
+	if (field < 0 || field >= CLI_F_COUNT)
+		return "";
+	return cli_field_names[field];
+}
+
+
+int cli_field_lookup(const char *name)
+{
+	int f;
+
+	for (f = 0; f < CLI_F_COUNT; f++)
+		if (strcmp(cli_field_names[f], name) == 0)
+			return f;
+	return -1;
+}
+
+
+void cli_usage(FILE *fp)
+{
+	fputs(cli_help_text, fp);
+}
+
+
+static int cli_usage_error(const char *fmt, const char *arg)
+{
+	fputs("llmcost: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'llmcost --help'.\n", stderr);
+	return CLI_EXIT_USAGE;
+}
+
+
+static int cli_pairs_add(struct cli_pairs *p, const char *key,
+			 const char *value)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		struct cli_pair *v = realloc(p->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n].key = key;
+	p->v[p->n].value = value;
+	p->n++;
+	return 0;
+}
+
+
+/* Splits "KEY=VALUE" into a pair.  The value points into argv; the key is
+ * copied (argv is not ours to write a NUL into) and kept in o->owned. */
+static int cli_split_pair(struct cli_opts *o, const char *arg,
+			  struct cli_pairs *p)
+{
+	const char *eq = strchr(arg, '=');
+	char *key, **grown;
+
+	if (eq == NULL || eq == arg)
+		return -1;
+	key = strndup(arg, (size_t)(eq - arg));
+	grown = realloc(o->owned, (o->n_owned + 1) * sizeof(*grown));
+	if (grown != NULL)
+		o->owned = grown;
+	if (key == NULL || grown == NULL) {
+		free(key);
+		return -2;
+	}
+	o->owned[o->n_owned++] = key;
+	return cli_pairs_add(p, key, eq + 1) ? -2 : 0;
+}
+
+
+/* Parse state kept apart from the options so that explicit --map
+ * arguments can be applied after a preset, whatever their order. */
+struct cli_parse {
+	struct cli_opts *o;
+	struct cli_pairs maps;
+	struct cli_pairs wheres;
+	struct cli_pairs aliases;
+	const struct cli_preset *preset;
+};
+
+static int cli_parse_prices(struct cli_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct cli_price_file *v;
+	int64_t ms = LLMCOST_TIME_UNKNOWN;
+	const char *path = arg;
+
+	if (eq != NULL && lc_time_parse(arg, (size_t)(eq - arg), &ms) ==
+	    LLMCOST_OK)
+		path = eq + 1;
+	else
+		ms = LLMCOST_TIME_UNKNOWN;
+	if (*path == '\0')
+		return cli_usage_error("--prices needs a file: '%s'", arg);
+	v = realloc(o->prices, (o->n_prices + 1) * sizeof(*v));
+	if (v == NULL)
+		return cli_usage_error("%s", "out of memory");
+	o->prices = v;
+	v[o->n_prices].path = path;
+	v[o->n_prices].valid_from_ms = ms;
+	o->n_prices++;
+	return 0;
+}
+
+
+static int cli_parse_format(struct cli_opts *o, const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum cli_format format;
+	} names[] = {
+		{ "jsonl", CLI_FMT_JSONL }, { "csv", CLI_FMT_CSV },
+		{ "text", CLI_FMT_TEXT }, { "json", CLI_FMT_JSON },
+	};
+	size_t i;
+
+	for (i = 0; i < LC_ARRAY_LEN(names); i++) {
+		if (strcmp(arg, names[i].name) == 0) {
+			o->format = names[i].format;
+			return 0;
+		}
+	}
+	return cli_usage_error("unknown format '%s'", arg);
+}
+
+
+static int cli_parse_preset(struct cli_parse *ps, const char *arg)
+{
+	size_t i;
+
+	if (ps->preset != NULL)
+		return cli_usage_error("only one --preset: '%s'", arg);
+	for (i = 0; i < LC_ARRAY_LEN(cli_presets); i++) {
+		if (strcmp(arg, cli_presets[i].name) == 0) {
+			ps->preset = &cli_presets[i];
+			ps->o->preset = cli_presets[i].name;
+			return 0;
+		}
+	}
+	return cli_usage_error("unknown preset '%s' (aider, burstgpt)", arg);
+}
+
+
+static int cli_parse_limit(struct cli_opts *o, const char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < 0)
+		return cli_usage_error("--limit needs a count: '%s'", arg);
+	o->limit = v;
+	return 0;
+}
+
+
+static int cli_parse_pair_opt(struct cli_opts *o, struct cli_pairs *p,
+			      const char *opt, const char *arg)
+{
+	int rc = cli_split_pair(o, arg, p);
+
+	if (rc == -2)
+		return cli_usage_error("%s", "out of memory");
+	if (rc != 0) {
+		fprintf(stderr, "llmcost: %s needs KEY=VALUE: '%s'\n", opt,
+			arg);
+		fputs("Try 'llmcost --help'.\n", stderr);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+
+/* Options that take a value: the handler for each. */
+static int cli_parse_valued(struct cli_parse *ps, const char *name,
+			    const char *arg)
+{
+	struct cli_opts *o = ps->o;
+
+	if (strcmp(name, "--prices") == 0)
+		return cli_parse_prices(o, arg);
+	if (strcmp(name, "--format") == 0)
+		return cli_parse_format(o, arg);
+	if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {
+		o->output = arg;
+		return 0;
+	}
+	if (strcmp(name, "--map") == 0)
+		return cli_parse_pair_opt(o, &ps->maps, name, arg);
+	if (strcmp(name, "--where") == 0)
+		return cli_parse_pair_opt(o, &ps->wheres, name, arg);
+	if (strcmp(name, "--model-alias") == 0)
+		return cli_parse_pair_opt(o, &ps->aliases, name, arg);
+	if (strcmp(name, "--preset") == 0)
+		return cli_parse_preset(ps, arg);
+	if (strcmp(name, "--limit") == 0)
+		return cli_parse_limit(o, arg);
+	return -1;
+}
+
+
+/* Flags without a value.  Returns 0 if handled, -1 if unknown, or -2
+ * after printing help or the version. */
+static int cli_parse_flag(struct cli_opts *o, const char *arg)
+{
+	if (strcmp(arg, "--csv") == 0) {
+		o->input_csv = 1;
+	} else if (strcmp(arg, "--jsonl") == 0) {
+		o->input_csv = 0;
+	} else if (strcmp(arg, "--strict") == 0) {
+		o->strict = 1;
+	} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+		cli_usage(stdout);
+		return -2;
+	} else if (strcmp(arg, "--version") == 0) {
+		printf("llmcost %s\n", llmcost_version_string());
+		return -2;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+
+static int cli_is_valued(const char *name)
+{
+	static const char *const valued[] = {
+		"--prices", "--format", "-o", "--output", "--map",
+		"--where", "--model-alias", "--preset", "--limit",
+	};
+	size_t i;
+
+	for (i = 0; i < LC_ARRAY_LEN(valued); i++)
+		if (strcmp(name, valued[i]) == 0)
+			return 1;
+	return 0;
+}
+
+
+/* One option at argv[*i]; advances *i past its value. */
+static int cli_parse_option(struct cli_parse *ps, int argc, char **argv,
+			    int *i)
+{
+	const char *arg = argv[*i];
+	const char *eq = strchr(arg, '=');
+	char name[32];
+	int rc;
+
+	rc = cli_parse_flag(ps->o, arg);
+	if (rc != -1)
+		return rc == -2 ? -1 : 0;
+	if (strncmp(arg, "--", 2) == 0 && eq != NULL &&
+	    (size_t)(eq - arg) < sizeof(name)) {
+		memcpy(name, arg, (size_t)(eq - arg));
+		name[eq - arg] = '\0';
+		if (cli_is_valued(name))
+			return cli_parse_valued(ps, name, eq + 1);
+	}
+	if (!cli_is_valued(arg))
+		return cli_usage_error("unknown option '%s'", arg);
+	if (*i + 1 >= argc)
+		return cli_usage_error("%s needs a value", arg);
+	*i += 1;
+	return cli_parse_valued(ps, arg, argv[*i]);
+}
+
+
+static int cli_add_file(struct cli_opts *o, char *path)
+{
+	char **v = realloc(o->files, (o->n_files + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return cli_usage_error("%s", "out of memory");
+	o->files = v;
+	v[o->n_files++] = path;
+	return 0;
+}
+
+
+static int cli_parse_args(struct cli_parse *ps, int argc, char **argv)
+{
+	int i, rc, only_files = 0;
+
+	for (i = 2; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
+			rc = cli_add_file(ps->o, argv[i]);
+		} else if (strcmp(arg, "--") == 0) {
+			only_files = 1;
+			rc = 0;
+		} else {
+			rc = cli_parse_option(ps, argc, argv, &i);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+
+static int cli_apply_map(struct cli_opts *o, const char *field,
+			 const char *path)
+{
+	int f = cli_field_lookup(field);
+
+	if (f < 0)
+		return cli_usage_error("--map: unknown field '%s' (see "
+				       "'llmcost --help')", field);
+	if (*path == '\0')
+		return cli_usage_error("--map %s: empty path", field);
+	o->paths[f] = path;
+	return 0;
+}
+
+
+/* Preset first, then explicit arguments, so that --map overrides the
+ * preset and explicit --model-alias entries are found first. */
+static int cli_apply(struct cli_parse *ps)
+{
+	struct cli_opts *o = ps->o;
+	const struct cli_preset *p = ps->preset;
+	const char *const *s;
+	size_t i;
+	int rc = 0;
+
+	if (p != NULL) {
+		if (o->input_csv < 0 && p->csv)
+			o->input_csv = 1;
+		for (s = p->maps; *s && rc == 0; s += 2)
+			rc = cli_apply_map(o, s[0], s[1]);
+		for (s = p->wheres; *s && rc == 0; s += 2)
+			rc = cli_pairs_add(&o->wheres, s[0], s[1]);
+	}
+	for (i = 0; i < ps->maps.n && rc == 0; i++)
+		rc = cli_apply_map(o, ps->maps.v[i].key, ps->maps.v[i].value);
+	for (i = 0; i < ps->wheres.n && rc == 0; i++)
+		rc = cli_pairs_add(&o->wheres, ps->wheres.v[i].key,
+				   ps->wheres.v[i].value);
+	for (i = 0; i < ps->aliases.n && rc == 0; i++)
+		rc = cli_pairs_add(&o->aliases, ps->aliases.v[i].key,
+				   ps->aliases.v[i].value);
+	for (s = p ? p->aliases : cli_none; *s && rc == 0; s += 2)
+		rc = cli_pairs_add(&o->aliases, s[0], s[1]);
+	return rc < 0 ? cli_usage_error("%s", "out of memory") : rc;
+}
+
+
+/* Indexes the field paths: plain keys go in a map from key to the bits
+ * of the fields read there; dotted paths are looked up one by one. */
+static int cli_index_paths(struct cli_opts *o)
+{
+	uint32_t mask;
+	size_t len;
+	int f;
+
+	o->top = lc_map_new();
+	if (o->top == NULL)
+		return cli_usage_error("%s", "out of memory");
+	for (f = 0; f < CLI_F_COUNT; f++) {
+		if (strchr(o->paths[f], '.') != NULL) {
+			o->dotted |= 1u << f;
+			continue;
+		}
+		len = strlen(o->paths[f]);
+		if (!lc_map_get(o->top, o->paths[f], len, &mask))
+			mask = 0;
+		if (lc_map_put(o->top, o->paths[f], len, mask | 1u << f,
+			       NULL) != LLMCOST_OK)
+			return cli_usage_error("%s", "out of memory");
+	}
+	return 0;
+}
+
+
+static int cli_check_format(struct cli_opts *o)
+{
+	if (o->format == CLI_FMT_DEFAULT) {
+		o->format = o->command == CLI_CMD_LEDGER ? CLI_FMT_JSONL
+							 : CLI_FMT_TEXT;
+		return 0;
+	}
+	if (o->command == CLI_CMD_LEDGER && o->format == CLI_FMT_JSON)
+		o->format = CLI_FMT_JSONL;
+	if (o->command == CLI_CMD_LEDGER && o->format == CLI_FMT_TEXT)
+		return cli_usage_error("%s", "ledger formats: jsonl, csv");
+	if (o->command == CLI_CMD_AUDIT && (o->format == CLI_FMT_JSONL ||
+					    o->format == CLI_FMT_CSV))
+		return cli_usage_error("%s", "audit formats: text, json");
+	return 0;
+}
+
+
+static int cli_parse_command(struct cli_opts *o, const char *cmd)
+{
+	if (strcmp(cmd, "ledger") == 0)
+		o->command = CLI_CMD_LEDGER;
+	else if (strcmp(cmd, "audit") == 0)
+		o->command = CLI_CMD_AUDIT;
+	else
+		return cli_usage_error("unknown command '%s'", cmd);
+	return 0;
+}
+
+
+static void cli_opts_defaults(struct cli_opts *o)
+{
+	int f;
+
+	memset(o, 0, sizeof(*o));
+	o->input_csv = -1;
+	o->limit = 20;
+	for (f = 0; f < CLI_F_COUNT; f++)
+		o->paths[f] = cli_field_names[f];
+}
+
+
+static int cli_parse_top(int argc, char **argv)
+{
+	if (argc < 2) {
+		cli_usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		cli_usage(stdout);
+		return -1;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("llmcost %s\n", llmcost_version_string());
+		return -1;
+	}
+	return 0;
+}
+
+
+int cli_opts_parse(struct cli_opts *o, int argc, char **argv)
+{
+	struct cli_parse ps;
+	int rc;
+
+	cli_opts_defaults(o);
+	rc = cli_parse_top(argc, argv);
+	if (rc != 0)
+		return rc;
+	rc = cli_parse_command(o, argv[1]);
+	if (rc != 0)
+		return rc;
+	memset(&ps, 0, sizeof(ps));
+	ps.o = o;
+	rc = cli_parse_args(&ps, argc, argv);
+	if (rc == 0)
+		rc = cli_apply(&ps);
+	if (rc == 0)
+		rc = cli_index_paths(o);
+	free(ps.maps.v);
+	free(ps.wheres.v);
+	free(ps.aliases.v);
+	if (rc != 0)
+		return rc;
+	if (o->n_files == 0)
+		return cli_usage_error("%s: no input FILE (use - for "
+				       "standard input)", argv[1]);
+	return cli_check_format(o);
+}
+
+
+void cli_opts_free(struct cli_opts *o)
+{
+	size_t i;
+
+	free(o->prices);
+	free(o->wheres.v);
+	free(o->aliases.v);
+	free(o->files);
+	lc_map_free(o->top);
+	for (i = 0; i < o->n_owned; i++)
+		free(o->owned[i]);
+	free(o->owned);
+}
