@@ -26,6 +26,8 @@ struct lc_lexer {
 	int depth;
 	char *err;
 	size_t errsize;
+	size_t find_out;	/* an offset in out to map back to input */
+	size_t found_in;	/* input offset of find_out, once seen */
 };
 
 
@@ -40,6 +42,8 @@ static int lc_lex_fail(struct lc_lexer *lx, const char *why)
 
 static void lc_emit(struct lc_lexer *lx, const void *bytes, size_t n)
 {
+	if (lx->found_in == SIZE_MAX && lx->out_len + n > lx->find_out)
+		lx->found_in = lx->pos;
 	memcpy(lx->out + lx->out_len, bytes, n);
 	lx->out_len += n;
 }
@@ -186,6 +190,24 @@ static int lc_lex(struct lc_lexer *lx)
 }
 
 
+/* Maps a position in the rewritten text back to the input by lexing the
+ * input again and noting the input offset when output reaches it. */
+static size_t lc_input_offset(struct lc_lexer *lx, const char *end)
+{
+	size_t at = end != NULL ? (size_t)(end - lx->out) : lx->out_len;
+
+	if (at > lx->out_len)
+		at = lx->out_len;
+	lx->pos = 0;
+	lx->out_len = 0;
+	lx->depth = 0;
+	lx->find_out = at;
+	lx->found_in = SIZE_MAX;
+	lc_lex(lx);
+	return lx->found_in == SIZE_MAX ? lx->len : lx->found_in;
+}
+
+
 cJSON *lc_json_parse(const char *text, size_t len, char *err,
 		     size_t errsize)
 {
@@ -205,6 +227,8 @@ cJSON *lc_json_parse(const char *text, size_t len, char *err,
 	lx.len = len;
 	lx.err = err;
 	lx.errsize = errsize;
+	lx.find_out = SIZE_MAX;
+	lx.found_in = SIZE_MAX;
 	/* A number grows by three bytes at most, and is at least one. */
 	lx.out = lc_malloc(len * 4 + 1);
 	if (lx.out == NULL) {
@@ -218,8 +242,8 @@ cJSON *lc_json_parse(const char *text, size_t len, char *err,
 	}
 	root = cJSON_ParseWithOpts(lx.out, &end, 1);
 	if (root == NULL && err != NULL && errsize > 0)
-		snprintf(err, errsize, "malformed JSON near byte %zu of the "
-			 "checked text", end ? (size_t)(end - lx.out) + 1 : 0);
+		snprintf(err, errsize, "malformed JSON near byte %zu",
+			 lc_input_offset(&lx, end) + 1);
 	lc_free(lx.out);
 	return root;
 }

@@ -97,3 +97,13 @@ Test(json, valid_utf8_passes)
 			 "\xe2\x82\xac");
 	lc_json_free(j);
 }
+
+Test(json, error_offsets_point_into_the_original_text)
+{
+	char err[128];
+	/* Two numbers before the fault: the rewritten text is longer. */
+	cJSON *j = parse("{\"a\": 1, \"b\": 2 x}", err, sizeof(err));
+
+	cr_assert_null(j);
+	cr_assert_str_eq(err, "malformed JSON near byte 17");
+}
