@@ -24,6 +24,8 @@ struct lc_lexer {
 	char *out;
 	size_t out_len;
 	int depth;
+	char stack[LC_JSON_MAX_DEPTH + 1];	/* '{' or '[' per level */
+	int expect_key;		/* the next string is an object key */
 	char *err;
 	size_t errsize;
 	size_t find_out;	/* an offset in out to map back to input */
@@ -81,6 +83,13 @@ static size_t lc_utf8_len(const unsigned char *p, size_t avail)
 }
 
 
+/* Whether text at p is the escape \u0000, which would cut a C string. */
+static int lc_is_nul_escape(const unsigned char *p, size_t avail)
+{
+	return avail >= 6 && p[1] == 'u' && memcmp(p + 2, "0000", 4) == 0;
+}
+
+
 static int lc_lex_string(struct lc_lexer *lx)
 {
 	size_t start = lx->pos;
@@ -103,6 +112,10 @@ static int lc_lex_string(struct lc_lexer *lx)
 			if (!strchr("\"\\/bfnrtu", lx->in[lx->pos + 1]) ||
 			    lx->in[lx->pos + 1] == '\0')
 				return lc_lex_fail(lx, "bad escape in string");
+			if (lc_is_nul_escape(lx->in + lx->pos,
+					     lx->len - lx->pos))
+				return lc_lex_fail(lx, "NUL (\\u0000) in "
+						   "string");
 			lx->pos += 2;
 			continue;
 		}
@@ -160,32 +173,119 @@ static int lc_lex_number(struct lc_lexer *lx)
 }
 
 
+/* Structure outside strings: brackets keep a stack so that a number
+ * standing where an object key belongs is refused (cJSON would accept it
+ * once rewritten as a string).  Only JSON whitespace, punctuation and the
+ * letters of true, false and null may appear; cJSON checks the words. */
+static int lc_lex_punct(struct lc_lexer *lx, unsigned char c)
+{
+	if (c == '[' || c == '{') {
+		if (lx->depth >= LC_JSON_MAX_DEPTH)
+			return lc_lex_fail(lx, "nesting too deep");
+		lx->stack[++lx->depth] = (char)c;
+		lx->expect_key = c == '{';
+	} else if (c == ']' || c == '}') {
+		if (lx->depth > 0)
+			lx->depth--;
+		lx->expect_key = 0;
+	} else if (c == ',') {
+		lx->expect_key = lx->depth > 0 && lx->stack[lx->depth] == '{';
+	} else if (c == ':') {
+		lx->expect_key = 0;
+	} else if (c != ' ' && c != '\t' && c != '\n' && c != '\r' &&
+		   (c < 'a' || c > 'z')) {
+		char why[48];
+
+		snprintf(why, sizeof(why), "unexpected byte 0x%02x", c);
+		return lc_lex_fail(lx, why);
+	}
+	lc_emit(lx, &c, 1);
+	lx->pos++;
+	return 0;
+}
+
+
 static int lc_lex(struct lc_lexer *lx)
 {
 	while (lx->pos < lx->len) {
 		unsigned char c = lx->in[lx->pos];
+		int rc;
 
 		if (c == '"') {
-			if (lc_lex_string(lx))
-				return -1;
+			rc = lc_lex_string(lx);
+			lx->expect_key = 0;
 		} else if (c == '-' || (c >= '0' && c <= '9')) {
-			if (lc_lex_number(lx))
-				return -1;
+			if (lx->expect_key)
+				return lc_lex_fail(lx, "object key is not a "
+						   "string");
+			rc = lc_lex_number(lx);
 		} else if (c == '\0') {
 			return lc_lex_fail(lx, "NUL byte");
 		} else {
-			if (c == '[' || c == '{') {
-				if (++lx->depth > LC_JSON_MAX_DEPTH)
-					return lc_lex_fail(lx,
-						"nesting too deep");
-			} else if (c == ']' || c == '}') {
-				lx->depth--;
-			}
-			lc_emit(lx, &c, 1);
-			lx->pos++;
+			rc = lc_lex_punct(lx, c);
 		}
+		if (rc)
+			return -1;
 	}
 	lx->out[lx->out_len] = '\0';
+	return 0;
+}
+
+
+/* Objects with more members than this find duplicates through a map. */
+#define LC_DUP_SCAN_MAX 24
+
+static int lc_dup_fail(const char *key, char *err, size_t errsize)
+{
+	if (err != NULL && errsize > 0)
+		snprintf(err, errsize, "duplicate key '%.64s'", key);
+	return -1;
+}
+
+
+static int lc_object_duplicates(const cJSON *obj, char *err,
+				size_t errsize)
+{
+	const cJSON *a, *b;
+	int n = cJSON_GetArraySize(obj), rc = 0;
+	lc_map *seen;
+
+	if (n <= LC_DUP_SCAN_MAX) {
+		for (a = obj->child; a != NULL; a = a->next)
+			for (b = a->next; b != NULL; b = b->next)
+				if (strcmp(a->string, b->string) == 0)
+					return lc_dup_fail(a->string, err,
+							   errsize);
+		return 0;
+	}
+	seen = lc_map_new();
+	if (seen == NULL)
+		return lc_dup_fail("(out of memory)", err, errsize);
+	for (a = obj->child; a != NULL && rc == 0; a = a->next) {
+		size_t len = strlen(a->string);
+
+		if (lc_map_get(seen, a->string, len, NULL))
+			rc = lc_dup_fail(a->string, err, errsize);
+		else if (lc_map_put(seen, a->string, len, 0, NULL))
+			rc = lc_dup_fail("(out of memory)", err, errsize);
+	}
+	lc_map_free(seen);
+	return rc;
+}
+
+
+/* A key given twice is refused: tools disagree on which one wins, so
+ * either choice would silently change someone's total. */
+static int lc_check_duplicates(const cJSON *item, char *err,
+			       size_t errsize)
+{
+	const cJSON *c;
+
+	if (cJSON_IsObject(item) && lc_object_duplicates(item, err, errsize))
+		return -1;
+	for (c = item->child; c != NULL; c = c->next)
+		if (lc_check_duplicates(c, err, errsize))
+			return -1;
 	return 0;
 }
 
@@ -201,6 +301,7 @@ static size_t lc_input_offset(struct lc_lexer *lx, const char *end)
 	lx->pos = 0;
 	lx->out_len = 0;
 	lx->depth = 0;
+	lx->expect_key = 0;
 	lx->find_out = at;
 	lx->found_in = SIZE_MAX;
 	lc_lex(lx);
@@ -245,6 +346,10 @@ cJSON *lc_json_parse(const char *text, size_t len, char *err,
 		snprintf(err, errsize, "malformed JSON near byte %zu",
 			 lc_input_offset(&lx, end) + 1);
 	lc_free(lx.out);
+	if (root != NULL && lc_check_duplicates(root, err, errsize)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
 	return root;
 }
 
@@ -275,25 +380,37 @@ const char *lc_json_string(const cJSON *item)
 }
 
 
-/* Index of an array step: a decimal number with no sign, or -1. */
-static long lc_path_index(const char *seg)
+/* Index of an array step: n decimal digits with no sign, or -1. */
+static long lc_path_index(const char *seg, size_t n)
 {
 	long v = 0;
+	size_t i;
 
-	if (*seg == '\0')
+	if (n == 0 || n > 9)
 		return -1;
-	for (; *seg; seg++) {
-		if (*seg < '0' || *seg > '9' || v > 100000000L)
+	for (i = 0; i < n; i++) {
+		if (seg[i] < '0' || seg[i] > '9')
 			return -1;
-		v = v * 10 + (*seg - '0');
+		v = v * 10 + (seg[i] - '0');
 	}
 	return v;
 }
 
 
+/* The member of obj whose key is the n bytes at seg. */
+static const cJSON *lc_member(const cJSON *obj, const char *seg, size_t n)
+{
+	const cJSON *c;
+
+	for (c = obj->child; c != NULL; c = c->next)
+		if (strncmp(c->string, seg, n) == 0 && c->string[n] == '\0')
+			return c;
+	return NULL;
+}
+
+
 const cJSON *lc_json_path(const cJSON *root, const char *path)
 {
-	char seg[256];
 	const cJSON *cur = root;
 	const char *p = path;
 
@@ -303,14 +420,10 @@ const cJSON *lc_json_path(const cJSON *root, const char *path)
 		const char *dot = strchr(p, '.');
 		size_t n = dot ? (size_t)(dot - p) : strlen(p);
 
-		if (n >= sizeof(seg))
-			return NULL;
-		memcpy(seg, p, n);
-		seg[n] = '\0';
 		if (cJSON_IsObject(cur)) {
-			cur = cJSON_GetObjectItemCaseSensitive(cur, seg);
+			cur = lc_member(cur, p, n);
 		} else if (cJSON_IsArray(cur)) {
-			long idx = lc_path_index(seg);
+			long idx = lc_path_index(p, n);
 
 			cur = idx < 0 ? NULL : cJSON_GetArrayItem(cur,
 								  (int)idx);

@@ -1,5 +1,6 @@
 /* The strict JSON pass: exact numbers, UTF-8, depth, paths. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -106,4 +107,76 @@ Test(json, error_offsets_point_into_the_original_text)
 
 	cr_assert_null(j);
 	cr_assert_str_eq(err, "malformed JSON near byte 17");
+}
+
+static void assert_rejected(const char *text, size_t len, const char *why)
+{
+	char err[128];
+	cJSON *j = lc_json_parse(text, len, err, sizeof(err));
+
+	cr_assert_null(j, "accepted: %s", text);
+	cr_assert(strstr(err, why) != NULL, "'%s' gave '%s'", text, err);
+}
+
+Test(json, nul_escapes_would_cut_strings_and_are_refused)
+{
+	const char *t = "{\"model\":\"gpt-4o\\u0000-mini\"}";
+
+	assert_rejected(t, strlen(t), "NUL");
+}
+
+Test(json, number_keys_are_refused)
+{
+	const char *t = "{1:2,\"model\":\"gpt-4o\"}";
+	const char *u = "{\"a\":{\"b\":1,2:3}}";
+
+	assert_rejected(t, strlen(t), "key is not a string");
+	assert_rejected(u, strlen(u), "key is not a string");
+}
+
+Test(json, control_bytes_and_bom_outside_strings_are_refused)
+{
+	const char *t = "{\"input_tokens\":\x01" "5}";
+	const char *u = "\xef\xbb\xbf{}";
+	const char *v = "{}\x0b";
+
+	assert_rejected(t, strlen(t), "unexpected byte 0x01");
+	assert_rejected(u, strlen(u), "unexpected byte 0xef");
+	assert_rejected(v, strlen(v), "unexpected byte 0x0b");
+}
+
+Test(json, duplicate_keys_are_refused_at_every_depth_and_size)
+{
+	char big[4096];
+	size_t n = 0;
+	int i;
+	const char *t = "{\"input_tokens\":5,\"input_tokens\":7}";
+	const char *u = "[{\"a\":{\"x\":1,\"y\":2,\"x\":3}}]";
+
+	assert_rejected(t, strlen(t), "duplicate key 'input_tokens'");
+	assert_rejected(u, strlen(u), "duplicate key 'x'");
+	/* Large objects take the hashed path. */
+	big[n++] = '{';
+	for (i = 0; i < 100; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "\"k%d\":%d,",
+				      i % 99, i);
+	big[n - 1] = '}';
+	assert_rejected(big, n, "duplicate key 'k0'");
+}
+
+Test(json, paths_take_segments_of_any_length)
+{
+	char text[1200], path[700];
+	char err[128];
+	cJSON *j;
+
+	memset(path, 'k', 600);
+	memcpy(path, "u.", 2);
+	path[600] = '\0';
+	snprintf(text, sizeof(text), "{\"u\":{\"%s\":500}}", path + 2);
+	j = parse(text, err, sizeof(err));
+	cr_assert_not_null(j, "%s", err);
+	cr_assert_str_eq(lc_json_number(lc_json_path(j, path)), "500");
+	cr_assert_null(lc_json_path(j, "u.kk"));
+	lc_json_free(j);
 }
