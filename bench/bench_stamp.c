@@ -9,7 +9,9 @@
  * gateways log them, 1000 users in 20 teams, cache reads and writes,
  * reasoning tokens, some failures), then times
  *   1. resolve + cost        (llmcost_price)
- *   2. resolve + cost + add  (llmcost_price, then llmcost_rollup_add)
+ *   2. resolve + cost + add  (llmcost_price, then llmcost_rollup_add) into
+ *      the default rollup (one grouping), and into a rollup with four
+ *      groupings (see four_groupings())
  * over PASSES passes of the requests (default 30: 3 million calls), and
  * the request rate of 2 threads stamping into one rollup.  Each figure is
  * the median of BENCH_RUNS runs.  Times are printed, never checked; the
@@ -98,6 +100,17 @@ static uint64_t mix64(uint64_t x)
 }
 
 
+/* CPU time of the calling thread: steadier than the wall clock on a
+ * machine that other work shares. */
+static int64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+
 static int64_t now_ns(void)
 {
 	struct timespec ts;
@@ -183,6 +196,16 @@ static void record_make(llmcost_record *r, unsigned i)
 }
 
 
+static int by_time(const void *a, const void *b)
+{
+	const llmcost_record *x = a, *y = b;
+
+	return (x->timestamp_ms > y->timestamp_ms) -
+	       (x->timestamp_ms < y->timestamp_ms);
+}
+
+
+/* The requests in the order a gateway sees them: by time. */
 static llmcost_record *records_make(unsigned n)
 {
 	llmcost_record *recs = calloc(n, sizeof(*recs));
@@ -192,6 +215,8 @@ static llmcost_record *records_make(unsigned n)
 		return NULL;
 	for (i = 0; i < n; i++)
 		record_make(&recs[i], i);
+	if (getenv("BENCH_SHUFFLED") == NULL)
+		qsort(recs, n, sizeof(*recs), by_time);
 	return recs;
 }
 
@@ -230,6 +255,32 @@ static void mix_print(const llmcost_prices *p, const llmcost_record *recs,
 
 
 /* ---- timed loops ------------------------------------------------------ */
+
+/* The four groupings of the stamp figure: the default one; teams by the
+ * hour; users by the month, capped (above the 1000 users, so that no row
+ * overflows) with 64 heavy-hitter counters; feature, model and
+ * environment by the day. */
+static llmcost_rollup *four_groupings(void)
+{
+	llmcost_rollup_options o;
+	llmcost_rollup *r = NULL;
+
+	llmcost_rollup_options_init(&o);
+	llmcost_rollup_options_add(&o, LLMCOST_DIMS_DEFAULT,
+				   LLMCOST_BUCKET_DAY, 0, 0);
+	llmcost_rollup_options_add(&o, LLMCOST_DIM_BIT(LLMCOST_DIM_TEAM),
+				   LLMCOST_BUCKET_HOUR, 0, 0);
+	llmcost_rollup_options_add(&o, LLMCOST_DIM_BIT(LLMCOST_DIM_USER),
+				   LLMCOST_BUCKET_MONTH, 100000, 64);
+	llmcost_rollup_options_add(&o, LLMCOST_DIM_BIT(LLMCOST_DIM_FEATURE) |
+				   LLMCOST_DIM_BIT(LLMCOST_DIM_MODEL) |
+				   LLMCOST_DIM_BIT(LLMCOST_DIM_ENVIRONMENT),
+				   LLMCOST_BUCKET_DAY, 0, 0);
+	if (llmcost_rollup_new_with(&r, &o) != LLMCOST_OK)
+		return NULL;
+	return r;
+}
+
 
 struct bench_job {
 	const llmcost_prices *prices;
@@ -270,15 +321,19 @@ static void *job_run(void *arg)
 }
 
 
-/* Runs jobs[0..threads) at once; returns the wall time in ns. */
-static int64_t jobs_time(struct bench_job *jobs, unsigned threads)
+/* Runs jobs[0..threads) at once; returns the wall time in ns, and with
+ * one thread its CPU time in *cpu. */
+static int64_t jobs_time(struct bench_job *jobs, unsigned threads,
+			 int64_t *cpu)
 {
 	pthread_t tid[8];
-	int64_t t0 = now_ns();
+	int64_t t0 = now_ns(), c0 = cpu_ns();
 	unsigned t;
 
+	*cpu = 0;
 	if (threads == 1) {
 		job_run(&jobs[0]);
+		*cpu = cpu_ns() - c0;
 		return now_ns() - t0;
 	}
 	for (t = 0; t < threads; t++)
@@ -307,6 +362,8 @@ static int64_t median(int64_t *v, unsigned n)
 }
 
 
+/* The sum over the groups of the first grouping: every grouping holds
+ * all the money once. */
 static lc_i128 rollup_total(const llmcost_rollup *r)
 {
 	size_t i, n = llmcost_rollup_count(r);
@@ -315,7 +372,8 @@ static lc_i128 rollup_total(const llmcost_rollup *r)
 
 	for (i = 0; i < n; i++) {
 		llmcost_group_init(&g);
-		if (llmcost_rollup_group(r, i, &g) == LLMCOST_OK)
+		if (llmcost_rollup_group(r, i, &g) == LLMCOST_OK &&
+		    g.grouping == 0)
 			sum += lc_money_to_i128(g.total);
 	}
 	return sum;
@@ -324,11 +382,31 @@ static lc_i128 rollup_total(const llmcost_rollup *r)
 
 struct bench_run {
 	int64_t ns;
+	int64_t cpu;
 	lc_i128 total;		/* sum over jobs */
 	lc_i128 rollup_total;	/* sum over the rollup's groups */
 	size_t groups;
 	long failures;
 };
+
+
+/* A rollup with the given number of groupings (1 or 4), or NULL for 0. */
+static llmcost_rollup *rollup_make(int groupings)
+{
+	llmcost_rollup *r = NULL;
+
+	if (groupings == 0)
+		return NULL;
+	if (groupings == 1 && llmcost_rollup_new(&r) != LLMCOST_OK)
+		r = NULL;
+	if (groupings == 4)
+		r = four_groupings();
+	if (r == NULL) {
+		fprintf(stderr, "bench_stamp: %s\n", llmcost_last_error());
+		exit(1);
+	}
+	return r;
+}
 
 
 /* One timed run of threads jobs sharing passes between them. */
@@ -339,17 +417,13 @@ static struct bench_run run_once(const llmcost_prices *p,
 {
 	struct bench_job jobs[8];
 	struct bench_run res = { 0 };
-	llmcost_rollup *r = NULL;
+	llmcost_rollup *r = rollup_make(with_rollup);
 	unsigned t;
 
-	if (with_rollup && llmcost_rollup_new(&r) != LLMCOST_OK) {
-		fprintf(stderr, "bench_stamp: %s\n", llmcost_last_error());
-		exit(1);
-	}
 	for (t = 0; t < threads; t++)
 		jobs[t] = (struct bench_job){ p, r, recs, n, n / threads * t,
 					      passes / threads, 0, 0 };
-	res.ns = jobs_time(jobs, threads);
+	res.ns = jobs_time(jobs, threads, &res.cpu);
 	for (t = 0; t < threads; t++) {
 		res.total += jobs[t].total;
 		res.failures += jobs[t].failures;
@@ -365,6 +439,7 @@ static struct bench_run run_once(const llmcost_prices *p,
 
 struct bench_figure {
 	int64_t ns_median;
+	int64_t cpu_median;		/* one thread only */
 	size_t groups;
 	int exact;		/* every run gave the same money */
 	long failures;
@@ -376,8 +451,8 @@ static struct bench_figure measure(const llmcost_prices *p,
 				   unsigned passes, unsigned threads,
 				   int with_rollup)
 {
-	struct bench_figure f = { 0, 0, 1, 0 };
-	int64_t ns[BENCH_RUNS];
+	struct bench_figure f = { 0, 0, 0, 1, 0 };
+	int64_t ns[BENCH_RUNS], cpu[BENCH_RUNS];
 	lc_i128 first = 0;
 	unsigned k;
 
@@ -386,6 +461,7 @@ static struct bench_figure measure(const llmcost_prices *p,
 						with_rollup);
 
 		ns[k] = run.ns;
+		cpu[k] = run.cpu;
 		if (k == 0)
 			first = run.total;
 		if (run.total != first ||
@@ -395,6 +471,7 @@ static struct bench_figure measure(const llmcost_prices *p,
 		f.failures += run.failures;
 	}
 	f.ns_median = median(ns, BENCH_RUNS);
+	f.cpu_median = median(cpu, BENCH_RUNS);
 	return f;
 }
 
@@ -414,10 +491,11 @@ static void money_print(const char *label, lc_i128 v)
 static void figure_print(const char *label, struct bench_figure f,
 			 uint64_t calls)
 {
-	printf("%-30s %6lld ns/request  (%.2f M requests/s; median of %d "
-	       "runs of %llu calls)\n", label,
-	       (long long)(f.ns_median / (int64_t)calls), calls * 1e3 /
-	       (double)f.ns_median, BENCH_RUNS, (unsigned long long)calls);
+	printf("%-28s %5lld ns/request CPU, %5lld wall (median of %d runs "
+	       "of %llu calls)\n", label,
+	       (long long)(f.cpu_median / (int64_t)calls),
+	       (long long)(f.ns_median / (int64_t)calls), BENCH_RUNS,
+	       (unsigned long long)calls);
 	if (!f.exact || f.failures != 0)
 		printf("  WARNING: money differed between runs or adds "
 		       "failed (%ld failures)\n", f.failures);
@@ -438,18 +516,29 @@ static int prices_load(const char *path, llmcost_prices **out)
 }
 
 
+static void rate_print(const char *label, uint64_t calls,
+		       struct bench_figure one, struct bench_figure two,
+		       uint64_t two_calls)
+{
+	printf("%s: 1 thread %.2f M requests/s, 2 threads %.2f M "
+	       "requests/s\n", label, calls * 1e3 / (double)one.ns_median,
+	       two_calls * 1e3 / (double)two.ns_median);
+}
+
+
 int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : NULL;
 	unsigned passes = argc > 2 ? (unsigned)atoi(argv[2]) : BENCH_PASSES;
-	uint64_t calls;
-	struct bench_figure price, stamp, one, two;
+	uint64_t calls, two_calls;
+	struct bench_figure price, stamp, stamp4, two, two4;
 	llmcost_prices *p = NULL;
 	llmcost_record *recs;
 
 	if (passes < 2)
 		passes = 2;
 	calls = (uint64_t)passes * BENCH_RECORDS;
+	two_calls = (uint64_t)(passes - passes % 2) * BENCH_RECORDS;
 	if (prices_load(path, &p) != LLMCOST_OK) {
 		fprintf(stderr, "bench_stamp: %s\n", llmcost_last_error());
 		return 1;
@@ -469,19 +558,19 @@ int main(int argc, char **argv)
 
 	price = measure(p, recs, BENCH_RECORDS, passes, 1, 0);
 	stamp = measure(p, recs, BENCH_RECORDS, passes, 1, 1);
+	stamp4 = measure(p, recs, BENCH_RECORDS, passes, 1, 4);
 	figure_print("resolve + cost:", price, calls);
-	figure_print("resolve + cost + rollup_add:", stamp, calls);
-	one = stamp;
+	figure_print("+ rollup_add, 1 grouping:", stamp, calls);
+	figure_print("+ rollup_add, 4 groupings:", stamp4, calls);
 	two = measure(p, recs, BENCH_RECORDS, passes - passes % 2, 2, 1);
-	printf("stamp into one rollup: 1 thread %.2f M requests/s, "
-	       "2 threads %.2f M requests/s\n",
-	       calls * 1e3 / (double)one.ns_median,
-	       (passes - passes % 2) * (double)BENCH_RECORDS * 1e3 /
-	       (double)two.ns_median);
-	printf("rollup groups: %zu\n", stamp.groups);
+	two4 = measure(p, recs, BENCH_RECORDS, passes - passes % 2, 2, 4);
+	rate_print("stamp, 1 grouping", calls, stamp, two, two_calls);
+	rate_print("stamp, 4 groupings", calls, stamp4, two4, two_calls);
+	printf("rollup groups: %zu with 1 grouping, %zu with 4\n",
+	       stamp.groups, stamp4.groups);
 	printf("money identical in every run and equal to the rollup's "
-	       "sum: %s\n", price.exact && stamp.exact && two.exact ?
-	       "yes" : "NO");
+	       "sum: %s\n", price.exact && stamp.exact && stamp4.exact &&
+	       two.exact && two4.exact ? "yes" : "NO");
 	money_print("priced cost of one pass: ",
 		    run_once(p, recs, BENCH_RECORDS, 1, 1, 0).total);
 	free(recs);

@@ -10,11 +10,23 @@
 /* How many example sources a rejection group keeps. */
 #define CLI_EXAMPLES 5
 
-/* Sums for one key of a view (a team, a user, a model, ...). */
+/* How many notes a pricing flag keeps, and price versions a
+ * reconciliation row tells apart. */
+#define CLI_FLAG_NOTES 3
+#define CLI_RECON_VERSIONS 4
+
+/* Rows of the top-user table. */
+#define CLI_TOP_USERS 10
+
+/* Sums for one key of a view (a team, a user, a model, a day, ...).
+ * The audit admits a row only if its counts and the magnitude of its
+ * money keep every total within range (struct cli_budget), so no sum
+ * over any set of rows can overflow. */
 struct cli_stat {
 	const char *key;		/* owned by the view's map */
 	const char *team;		/* top-user view: the team part */
 	const char *user;		/* top-user view: the user part */
+	int64_t day_ms;			/* day view: UTC midnight */
 	int64_t requests;
 	int64_t priced;
 	int64_t unpriced;
@@ -23,7 +35,10 @@ struct cli_stat {
 	int64_t errors;
 	lc_i128 total;
 	lc_i128 component[LLMCOST_C_COUNT];
-	int64_t median_input;		/* top-user view: team median */
+	/* Top-user view: twice the team's median of its users' input tokens
+	 * per request (each rounded down to a whole token), so that a
+	 * median halfway between two users stays exact; -1 if none. */
+	lc_i128 median2;
 };
 
 /* Stats keyed by a string, in a map from key to position. */
@@ -32,6 +47,14 @@ struct cli_view {
 	struct cli_stat *v;
 	size_t n;
 	size_t cap;
+};
+
+/* What every admitted row adds to, checked before a row is admitted. */
+struct cli_budget {
+	int64_t requests;
+	int64_t tokens[LLMCOST_T_COUNT];
+	int64_t retries;
+	lc_i128 money;		/* |cost| + |components| + |reported| */
 };
 
 /* A model that could not be priced. */
@@ -51,9 +74,44 @@ struct cli_rejects {
 	const char *code;
 	char *what;			/* "field input_tokens", ... */
 	int64_t rows;
+	/* request_count where it could be read (else 1 per row), and the
+	 * input and output tokens that could be read; 128 bits, since the
+	 * rows of a group may be rejected for counts past 2^63-1. */
+	lc_i128 requests;
+	lc_i128 input_tokens;
+	lc_i128 output_tokens;
 	char *examples[CLI_EXAMPLES];
 	size_t n_examples;
 	char *first_reason;
+};
+
+/* Priced rows carrying one LLMCOST_COST_* flag. */
+struct cli_flagged {
+	const char *name;		/* "approximate", ... */
+	uint32_t bit;
+	int64_t rows;
+	int64_t requests;
+	lc_i128 cost;
+	char *notes[CLI_FLAG_NOTES];	/* the first distinct notes */
+	size_t n_notes;
+};
+
+#define CLI_N_FLAGS 4
+
+/* The rates that priced some rows of a reconciliation model: one price
+ * key, version, service tier and tier of context. */
+struct cli_rates {
+	const char *price_key;		/* owned by the price table */
+	int64_t valid_from_ms;
+	uint32_t service_tier;
+	int long_context;
+	int64_t rows;
+	int64_t differing_rows;
+	int64_t first_ms;		/* a request priced with them */
+	uint32_t have;		/* bit per component with a rate */
+	uint32_t used;		/* bit per component differing rows
+				 * had units of */
+	lc_i128 rate[LLMCOST_C_COUNT];	/* 10^-18 USD per unit */
 };
 
 /* Our cost against the logged cost, for one model. */
@@ -70,11 +128,9 @@ struct cli_recon {
 	lc_i128 reported_unpriced;	/* rows we could not price */
 	lc_i128 ours_differing;		/* priced rows that do not match */
 	lc_i128 reported_differing;
-	int64_t last_ms;		/* latest timestamp seen */
-	const char *price_key;		/* owned by the price table */
-	lc_i128 rate_in;		/* ours, USD*10^18 per million tokens */
-	lc_i128 rate_out;
-	int have_rates;
+	struct cli_rates rates[CLI_RECON_VERSIONS];
+	size_t n_rates;
+	int64_t other_rows;		/* rows of versions past the last */
 };
 
 /* A priced row matches its reported cost within 10^-9 USD, which hides
@@ -86,10 +142,12 @@ struct cli_audit {
 	const llmcost_prices *prices;
 	llmcost_rollup *rollup;
 	struct cli_counts counts;
+	struct cli_budget budget;
 	int64_t first_ms;
 	int64_t last_ms;
 	struct cli_stat total;
-	struct cli_view team, user, feature, model, team_user;
+	struct cli_view team, user, feature, model, day, team_user;
+	struct cli_flagged flags[CLI_N_FLAGS];
 	lc_map *unpriced_index;
 	struct cli_unpriced *unpriced;
 	size_t n_unpriced;
@@ -100,20 +158,118 @@ struct cli_audit {
 	struct cli_recon *recon;
 	size_t n_recon;
 	int has_reported;
-	int failed;			/* out of memory or overflow */
+	struct cli_gaps *gaps;
 };
 
-/* Views sorted by cost (highest first), then requests, then key. */
-void cli_view_sort(struct cli_view *v);
+/* ---- views (audit_views.c) ------------------------------------------ */
+
+/* Builds every view from the rollup's groups.  -1 on failure. */
+int cli_views_build(struct cli_audit *a);
+
+/* Sorts the views for the writers and sets the team medians. */
+void cli_views_finish(struct cli_audit *a);
+
+void cli_view_free(struct cli_view *v);
 
 /* Cost per priced request (floor, in 10^-18 USD), 0 if none. */
 lc_i128 cli_stat_per_request(const struct cli_stat *s);
 
-/* "CODE" for an unpriced or rejected status. */
-const char *cli_code_name(int status);
+/* A user's input tokens per request, rounded down; -1 without requests. */
+int64_t cli_input_per_request(const struct cli_stat *s);
+
+/* "2025-03-01" for a day view's key; "(no time)" for rows without one. */
+void cli_day_name(int64_t day_ms, char *buf, size_t size);
+
+/* ---- reconciliation (audit_recon.c) --------------------------------- */
+
+/* Adds a priced or unpriced row with a reported cost.  -1 out of
+ * memory. */
+int cli_recon_note(struct cli_audit *a, const struct cli_result *res);
+
+/* Sorts the rows and fills rates no row showed.  */
+void cli_recon_finish(struct cli_audit *a);
+
+void cli_recon_free(struct cli_audit *a);
+
+/* Sums of reconciliation rows [from, to), checked: -1 on overflow. */
+struct cli_recon_sum {
+	int64_t rows;
+	lc_i128 ours;
+	lc_i128 reported;
+};
+
+int cli_recon_sum(const struct cli_audit *a, size_t from, size_t to,
+		  struct cli_recon_sum *sum);
 
 /* The explanation of one reconciliation row, in words. */
 void cli_recon_explain(const struct cli_recon *r, char *buf, size_t size);
+
+/* The version with the most differing rows (else the most rows), or
+ * NULL. */
+const struct cli_rates *cli_recon_main_rates(const struct cli_recon *r);
+
+/* Per million units for token components; per unit for the others. */
+lc_i128 cli_rate_shown(int component, lc_i128 rate);
+
+/* "per M input tokens" style unit of a component. */
+int cli_rate_per_million(int component);
+
+/* ---- attribution gaps (gaps.c) --------------------------------------- */
+
+struct cli_gaps;
+struct cli_jw;
+
+struct cli_gaps *cli_gaps_new(void);
+void cli_gaps_free(struct cli_gaps *g);
+
+/* Adds a row the audit admitted (priced or unpriced).  -1 out of
+ * memory. */
+int cli_gaps_note(struct cli_gaps *g, const struct cli_opts *o,
+		  const struct cli_result *res);
+
+/* Adds a duplicate row.  -1 out of memory. */
+int cli_gaps_duplicate(struct cli_gaps *g, const struct cli_result *res);
+
+/* Finds the closest canonical values and sorts the lists. */
+void cli_gaps_finish(struct cli_gaps *g, const struct cli_opts *o);
+
+/* The "Attribution gaps", "Unmapped tag values" and "Duplicates"
+ * sections; -1 out of memory. */
+int cli_gaps_text(const struct cli_audit *a, FILE *fp);
+
+/* The "attribution_gaps" member. */
+void cli_gaps_json(const struct cli_audit *a, struct cli_jw *w);
+
+/* ---- JSON writing (audit_json.c) ------------------------------------- */
+
+/* A writer that places commas: one "first item" bit per nesting level. */
+struct cli_jw {
+	FILE *fp;
+	struct cli_buf b;
+	int failed;
+	int depth;
+	unsigned char first[32];
+};
+
+/* key NULL: an array element.  bracket '{' or '['. */
+void cli_jw_open(struct cli_jw *w, const char *key, char bracket);
+void cli_jw_close(struct cli_jw *w, char bracket);
+void cli_jw_int(struct cli_jw *w, const char *key, int64_t v);
+void cli_jw_bool(struct cli_jw *w, const char *key, int v);
+
+/* s NULL: null. */
+void cli_jw_str(struct cli_jw *w, const char *key, const char *s);
+
+/* Exact decimal dollars as a string. */
+void cli_jw_money(struct cli_jw *w, const char *key, lc_i128 v);
+
+/* A 128-bit integer as a JSON number. */
+void cli_jw_i128(struct cli_jw *w, const char *key, lc_i128 v);
+
+/* ---- shared ----------------------------------------------------------- */
+
+/* "CODE" for an unpriced or rejected status. */
+const char *cli_code_name(int status);
 
 int cli_audit_text(const struct cli_audit *a, FILE *fp);
 int cli_audit_json(const struct cli_audit *a, FILE *fp);
@@ -125,7 +281,8 @@ struct cli_table;
 /* align: one of 'l' or 'r' per column. */
 struct cli_table *cli_table_new(size_t ncols, const char *const *headers,
 				const char *align);
-/* Copies the cells; returns -1 when out of memory. */
+/* Copies the cells, escaped for a terminal; returns -1 when out of
+ * memory. */
 int cli_table_add(struct cli_table *t, const char *const *cells);
 void cli_table_print(const struct cli_table *t, FILE *fp);
 void cli_table_free(struct cli_table *t);

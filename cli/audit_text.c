@@ -3,7 +3,8 @@
  *
  * Costs are rounded here, and only here, for reading: four decimals for
  * costs, six for cost per request.  The JSON output carries the exact
- * values.
+ * values.  Text from the input is escaped (cli_buf_text()): a team name
+ * cannot forge a line of the report or send a terminal escape.
  */
 #include <string.h>
 
@@ -24,6 +25,19 @@ static const char *cli_num(struct cli_nums *n, int64_t v)
 	char *b = n->buf[n->n++ % LC_ARRAY_LEN(n->buf)];
 
 	cli_int_group(v, b, sizeof(n->buf[0]));
+	return b;
+}
+
+
+/* A 128-bit count: grouped when it fits in 64 bits. */
+static const char *cli_count128(struct cli_nums *n, lc_i128 v)
+{
+	char *b = n->buf[n->n++ % LC_ARRAY_LEN(n->buf)];
+
+	if (v >= INT64_MIN && v <= INT64_MAX)
+		cli_int_group((int64_t)v, b, sizeof(n->buf[0]));
+	else if (lc_i128_format(v, b, sizeof(n->buf[0])) < 0)
+		snprintf(b, sizeof(n->buf[0]), "?");
 	return b;
 }
 
@@ -67,6 +81,23 @@ static void cli_heading(FILE *fp, const char *title)
 }
 
 
+/* Rows a table shows: all, or --limit of them. */
+static size_t cli_shown(const struct cli_audit *a, size_t n)
+{
+	if (a->opts->limit > 0 && (size_t)a->opts->limit < n)
+		return (size_t)a->opts->limit;
+	return n;
+}
+
+
+/* The "(N more)" line of a table cut by --limit. */
+static void cli_more(FILE *fp, size_t shown, size_t n)
+{
+	if (shown < n)
+		fprintf(fp, "  (%zu more; --limit 0 shows all)\n", n - shown);
+}
+
+
 static void cli_write_prices(const struct cli_audit *a, FILE *fp)
 {
 	const struct cli_opts *o = a->opts;
@@ -77,7 +108,8 @@ static void cli_write_prices(const struct cli_audit *a, FILE *fp)
 	if (o->n_prices == 0)
 		fputs("the price book compiled into the library", fp);
 	for (i = 0; i < o->n_prices; i++) {
-		fprintf(fp, "%s%s", i ? ", " : "", o->prices[i].path);
+		fputs(i ? ", " : "", fp);
+		cli_text_put(fp, o->prices[i].path);
 		if (o->prices[i].valid_from_ms != LLMCOST_TIME_UNKNOWN &&
 		    lc_time_format(o->prices[i].valid_from_ms, day,
 				   sizeof(day)) > 0)
@@ -98,9 +130,12 @@ static void cli_write_filter(const struct cli_opts *o, FILE *fp)
 		return;
 	}
 	fputs("  by --where", fp);
-	for (i = 0; i < o->wheres.n; i++)
-		fprintf(fp, " %s=%s", o->wheres.v[i].key,
-			o->wheres.v[i].value);
+	for (i = 0; i < o->wheres.n; i++) {
+		fputc(' ', fp);
+		cli_text_put(fp, o->wheres.v[i].key);
+		fputc('=', fp);
+		cli_text_put(fp, o->wheres.v[i].value);
+	}
 	fputc('\n', fp);
 }
 
@@ -115,14 +150,18 @@ static void cli_write_accounting(const struct cli_audit *a, FILE *fp)
 		"counted: %ld)\n", c->lines, c->blank);
 	fprintf(fp, "  filtered out   %10ld", c->filtered);
 	cli_write_filter(a->opts, fp);
-	fprintf(fp, "  requests       %10ld  = priced %ld + unpriced %ld + "
-		"rejected %ld\n", c->rows, c->priced, c->unpriced,
-		c->rejected);
-	if (a->first_ms != LLMCOST_TIME_UNKNOWN) {
-		lc_time_format(a->first_ms, first, sizeof(first));
-		lc_time_format(a->last_ms, last, sizeof(last));
-		fprintf(fp, "  period         %s .. %s (UTC)\n", first, last);
+	fprintf(fp, "  rows           %10ld  = priced %ld + unpriced %ld + "
+		"rejected %ld + duplicate %ld\n", c->rows, c->priced,
+		c->unpriced, c->rejected, c->duplicates);
+	if (a->first_ms == LLMCOST_TIME_UNKNOWN) {
+		fputs("  period         (no priced or unpriced row has a "
+		      "timestamp)\n", fp);
+		return;
 	}
+	lc_time_format(a->first_ms, first, sizeof(first));
+	lc_time_format(a->last_ms, last, sizeof(last));
+	fprintf(fp, "  period         %s .. %s (UTC; priced and unpriced "
+		"rows, rejected rows not included)\n", first, last);
 }
 
 
@@ -137,8 +176,8 @@ static void cli_write_totals(const struct cli_audit *a, FILE *fp)
 	struct cli_nums n = { .n = 0 };
 	size_t i;
 
-	cli_heading(fp, "Totals (rejected rows excluded; cost of priced "
-		    "requests)");
+	cli_heading(fp, "Totals (rejected rows excluded; requests are the sum "
+		    "of request_count; cost of priced rows)");
 	fprintf(fp, "  %-22s %20s  (priced %lld + unpriced %lld)\n",
 		"requests", cli_num(&n, t->requests), (long long)t->priced,
 		(long long)t->unpriced);
@@ -150,6 +189,8 @@ static void cli_write_totals(const struct cli_audit *a, FILE *fp)
 	for (i = 0; i < LLMCOST_C_COUNT; i++) {
 		char label[40];
 
+		if (i > LLMCOST_C_REASONING && t->component[i] == 0)
+			continue;
 		snprintf(label, sizeof(label), "  %s", llmcost_component_name(
 			 (int)i));
 		fprintf(fp, "  %-22s %20s\n", label,
@@ -183,23 +224,47 @@ static int cli_dim_row(struct cli_table *tab, const struct cli_stat *s,
 }
 
 
-/* Sums the rows past the limit into one "other" row. */
-static void cli_rest(const struct cli_view *v, size_t from,
-		     struct cli_stat *rest)
+static int cli_rest_add(struct cli_stat *rest, const struct cli_stat *s)
 {
-	size_t i, k;
+	size_t k;
+
+	if (__builtin_add_overflow(rest->requests, s->requests,
+				   &rest->requests) ||
+	    __builtin_add_overflow(rest->priced, s->priced, &rest->priced) ||
+	    __builtin_add_overflow(rest->unpriced, s->unpriced,
+				   &rest->unpriced) ||
+	    lc_i128_add(rest->total, s->total, &rest->total))
+		return -1;
+	for (k = 0; k < LLMCOST_T_COUNT; k++)
+		if (__builtin_add_overflow(rest->tokens[k], s->tokens[k],
+					   &rest->tokens[k]))
+			return -1;
+	return 0;
+}
+
+
+/* Sums the rows past the limit into one "other" row; checked, though
+ * they are part of the total, which fits. */
+static int cli_rest(const struct cli_view *v, size_t from,
+		    struct cli_stat *rest)
+{
+	size_t i;
 
 	memset(rest, 0, sizeof(*rest));
-	for (i = from; i < v->n; i++) {
-		const struct cli_stat *s = &v->v[i];
+	for (i = from; i < v->n; i++)
+		if (cli_rest_add(rest, &v->v[i]))
+			return -1;
+	return 0;
+}
 
-		rest->requests += s->requests;
-		rest->priced += s->priced;
-		rest->unpriced += s->unpriced;
-		for (k = 0; k < LLMCOST_T_COUNT; k++)
-			rest->tokens[k] += s->tokens[k];
-		rest->total += s->total;
-	}
+
+static const char *cli_view_label(const struct cli_view *v, size_t i,
+				  int days, char *buf, size_t size)
+{
+	if (!days)
+		return cli_key(v->v[i].key);
+	cli_day_name(v->v[i].day_ms, buf, size);
+	return buf;
 }
 
 
@@ -210,22 +275,21 @@ static int cli_write_dim(const struct cli_audit *a, FILE *fp,
 	const char *headers[8];
 	struct cli_table *tab;
 	struct cli_stat rest;
-	size_t i, shown = v->n;
+	size_t i, shown = cli_shown(a, v->n);
+	int days = v == &a->day, rc = 0;
 	char label[64];
-	int rc = 0;
 
 	memcpy(headers, cli_dim_headers, sizeof(headers));
 	headers[0] = what;
-	if (a->opts->limit > 0 && (size_t)a->opts->limit < v->n)
-		shown = (size_t)a->opts->limit;
 	tab = cli_table_new(8, headers, "lrrrrrrr");
 	for (i = 0; i < shown && rc == 0; i++)
-		rc = cli_dim_row(tab, &v->v[i], cli_key(v->v[i].key),
-				 a->total.total);
+		rc = cli_dim_row(tab, &v->v[i], cli_view_label(v, i, days,
+				 label, sizeof(label)), a->total.total);
 	if (shown < v->n && rc == 0) {
-		cli_rest(v, shown, &rest);
+		rc = cli_rest(v, shown, &rest);
 		snprintf(label, sizeof(label), "(%zu more)", v->n - shown);
-		rc = cli_dim_row(tab, &rest, label, a->total.total);
+		if (rc == 0)
+			rc = cli_dim_row(tab, &rest, label, a->total.total);
 	}
 	if (rc == 0)
 		rc = cli_dim_row(tab, &a->total, "total", a->total.total);
@@ -236,21 +300,41 @@ static int cli_write_dim(const struct cli_audit *a, FILE *fp,
 }
 
 
-/* "2.40x": user's input tokens per request against the team median. */
+/* "2.40x": the user's exact input tokens per request (t / r) against
+ * the team median (m2 / 2), rounded half up to hundredths:
+ * 200 t / (r m2).  200 t < 2^71 and r m2 < 2^127: no overflow. */
 static const char *cli_vs_median(struct cli_nums *n, const struct cli_stat *s)
 {
 	char *b = n->buf[n->n++ % LC_ARRAY_LEN(n->buf)];
-	int64_t mine = s->requests ? s->tokens[LLMCOST_T_INPUT] / s->requests
-				   : 0;
-	lc_i128 r;
+	unsigned __int128 num, den, r;
 
-	if (s->median_input <= 0) {
+	if (s->median2 <= 0 || s->requests <= 0) {
 		snprintf(b, sizeof(n->buf[0]), "-");
 		return b;
 	}
-	r = ((lc_i128)mine * 100 + s->median_input / 2) / s->median_input;
-	snprintf(b, sizeof(n->buf[0]), "%lld.%02lldx", (long long)(r / 100),
-		 (long long)(r % 100));
+	num = (unsigned __int128)s->tokens[LLMCOST_T_INPUT] * 200;
+	den = (unsigned __int128)s->requests * (unsigned __int128)s->median2;
+	r = (num + den / 2) / den;
+	snprintf(b, sizeof(n->buf[0]), "%llu.%02llux",
+		 (unsigned long long)(r / 100), (unsigned long long)(r % 100));
+	return b;
+}
+
+
+/* The team median, m2 / 2, with one decimal: "642.0", "5,500.5". */
+static const char *cli_median(struct cli_nums *n, lc_i128 m2)
+{
+	char *b = n->buf[n->n++ % LC_ARRAY_LEN(n->buf)];
+	size_t len;
+
+	if (m2 < 0) {
+		snprintf(b, sizeof(n->buf[0]), "-");
+		return b;
+	}
+	cli_int_group((int64_t)(m2 / 2), b, sizeof(n->buf[0]) - 3);
+	len = strlen(b);
+	snprintf(b + len, sizeof(n->buf[0]) - len, ".%d",
+		 m2 % 2 ? 5 : 0);
 	return b;
 }
 
@@ -274,15 +358,15 @@ static int cli_write_top_users(const struct cli_audit *a, FILE *fp)
 		cells[1] = cli_key(s->user);
 		cells[2] = cli_num(&n, s->requests);
 		cells[3] = cli_usd(&n, s->total, CLI_COST_DECIMALS);
-		cells[4] = cli_num(&n, s->requests ?
-				   s->tokens[LLMCOST_T_INPUT] / s->requests :
-				   0);
-		cells[5] = cli_num(&n, s->median_input);
+		cells[4] = s->requests > 0 ?
+			   cli_num(&n, cli_input_per_request(s)) : "-";
+		cells[5] = cli_median(&n, s->median2);
 		cells[6] = cli_vs_median(&n, s);
 		rc = cli_table_add(tab, cells);
 	}
 	cli_heading(fp, "Top 10 users by cost (prompt size: input tokens "
-		    "per request against the team's median user)");
+		    "per request against the median of the team's users, "
+		    "each rounded down to a whole token)");
 	cli_table_print(tab, fp);
 	cli_table_free(tab);
 	return rc;
@@ -296,7 +380,7 @@ static int cli_write_unpriced(const struct cli_audit *a, FILE *fp)
 		"reason"
 	};
 	struct cli_table *tab;
-	size_t i;
+	size_t i, shown = cli_shown(a, a->n_unpriced);
 	int rc = 0;
 
 	cli_heading(fp, "Unpriced models (counted in requests and tokens, "
@@ -306,7 +390,7 @@ static int cli_write_unpriced(const struct cli_audit *a, FILE *fp)
 		return 0;
 	}
 	tab = cli_table_new(6, headers, "lrrrll");
-	for (i = 0; i < a->n_unpriced && rc == 0; i++) {
+	for (i = 0; i < shown && rc == 0; i++) {
 		const struct cli_unpriced *u = &a->unpriced[i];
 		struct cli_nums n = { .n = 0 };
 		const char *cells[6];
@@ -321,6 +405,7 @@ static int cli_write_unpriced(const struct cli_audit *a, FILE *fp)
 	}
 	cli_table_print(tab, fp);
 	cli_table_free(tab);
+	cli_more(fp, shown, a->n_unpriced);
 	return rc;
 }
 
@@ -342,106 +427,215 @@ static void cli_examples(const struct cli_rejects *g, char *buf,
 static int cli_write_rejects(const struct cli_audit *a, FILE *fp)
 {
 	static const char *const headers[] = {
-		"rows", "code", "what", "first lines", "first reason"
+		"rows", "code", "what", "requests", "input tokens",
+		"output tokens", "first lines", "first reason"
 	};
 	struct cli_table *tab;
 	char examples[3 * CLI_SOURCE_SIZE];
-	size_t i;
+	size_t i, shown = cli_shown(a, a->n_rejects);
 	int rc = 0;
 
-	cli_heading(fp, "Rejected rows (skipped from every total)");
+	cli_heading(fp, "Rejected rows (skipped from every total; requests "
+		    "and tokens as far as they could be read)");
 	if (a->n_rejects == 0) {
 		fputs("  none\n", fp);
 		return 0;
 	}
-	tab = cli_table_new(5, headers, "rllll");
-	for (i = 0; i < a->n_rejects && rc == 0; i++) {
+	tab = cli_table_new(8, headers, "rllrrrll");
+	for (i = 0; i < shown && rc == 0; i++) {
 		const struct cli_rejects *g = &a->rejects[i];
 		struct cli_nums n = { .n = 0 };
-		const char *cells[5];
+		const char *cells[8];
 
 		cli_examples(g, examples, sizeof(examples));
 		cells[0] = cli_num(&n, g->rows);
 		cells[1] = g->code;
 		cells[2] = g->what;
-		cells[3] = examples;
-		cells[4] = g->first_reason;
+		cells[3] = cli_count128(&n, g->requests);
+		cells[4] = cli_count128(&n, g->input_tokens);
+		cells[5] = cli_count128(&n, g->output_tokens);
+		cells[6] = examples;
+		cells[7] = g->first_reason;
 		rc = cli_table_add(tab, cells);
 	}
 	cli_table_print(tab, fp);
+	cli_table_free(tab);
+	cli_more(fp, shown, a->n_rejects);
+	return rc;
+}
+
+
+static int cli_write_flags(const struct cli_audit *a, FILE *fp)
+{
+	static const char *const headers[] = {
+		"flag", "rows", "requests", "cost USD", "first notes"
+	};
+	struct cli_table *tab = cli_table_new(5, headers, "lrrrl");
+	char notes[3 * LLMCOST_NOTE_SIZE + 16];
+	size_t i, j, shown = 0;
+	int rc = 0;
+
+	cli_heading(fp, "Pricing flags (priced rows whose price is "
+		    "approximate, a fallback, a long-context tier, or "
+		    "leaves unrated units out)");
+	for (i = 0; i < CLI_N_FLAGS && rc == 0; i++) {
+		const struct cli_flagged *f = &a->flags[i];
+		struct cli_nums n = { .n = 0 };
+		const char *cells[5];
+
+		if (f->rows == 0)
+			continue;
+		notes[0] = '\0';
+		for (j = 0; j < f->n_notes; j++)
+			snprintf(notes + strlen(notes), sizeof(notes) -
+				 strlen(notes), "%s%s", j ? " | " : "",
+				 f->notes[j]);
+		cells[0] = f->name;
+		cells[1] = cli_num(&n, f->rows);
+		cells[2] = cli_num(&n, f->requests);
+		cells[3] = cli_usd(&n, f->cost, CLI_COST_DECIMALS);
+		cells[4] = notes;
+		rc = cli_table_add(tab, cells);
+		shown++;
+	}
+	if (shown == 0)
+		fputs("  none\n", fp);
+	else
+		cli_table_print(tab, fp);
 	cli_table_free(tab);
 	return rc;
 }
 
 
+static int cli_write_diags(const struct cli_audit *a, FILE *fp)
+{
+	static const char *const headers[] = {
+		"file", "key", "field", "message"
+	};
+	size_t i, n = llmcost_prices_diag_count(a->prices);
+	size_t shown = cli_shown(a, n);
+	const char *cells[4], *file;
+	struct cli_table *tab;
+	int rc = 0;
+
+	cli_heading(fp, "Price table diagnostics (entries or rates skipped "
+		    "while loading)");
+	if (n == 0) {
+		fputs("  none\n", fp);
+		return 0;
+	}
+	tab = cli_table_new(4, headers, "llll");
+	for (i = 0; i < shown && rc == 0; i++) {
+		if (llmcost_prices_diag(a->prices, i, &cells[1], &cells[2],
+					&cells[3]) != LLMCOST_OK)
+			continue;
+		file = cli_diag_file(a->opts, i);
+		cells[0] = file ? file : "(default book)";
+		rc = cli_table_add(tab, cells);
+	}
+	cli_table_print(tab, fp);
+	cli_table_free(tab);
+	cli_more(fp, shown, n);
+	return rc;
+}
+
+
+static const char *cli_difference(struct cli_nums *n, lc_i128 ours,
+				  lc_i128 reported)
+{
+	lc_i128 d;
+
+	if (__builtin_sub_overflow(ours, reported, &d))
+		return "overflow";
+	return cli_usd(n, d, CLI_UNIT_DECIMALS);
+}
+
+
 static int cli_recon_row(struct cli_table *tab, const char *model,
-			 int64_t rows, lc_i128 ours, lc_i128 reported,
-			 const char *explain)
+			 const struct cli_recon_sum *sum, const char *explain)
 {
 	struct cli_nums n = { .n = 0 };
 	const char *cells[6];
 
 	cells[0] = model;
-	cells[1] = cli_num(&n, rows);
-	cells[2] = cli_usd(&n, ours, CLI_UNIT_DECIMALS);
-	cells[3] = cli_usd(&n, reported, CLI_UNIT_DECIMALS);
-	cells[4] = cli_usd(&n, ours - reported, CLI_UNIT_DECIMALS);
+	cells[1] = cli_num(&n, sum->rows);
+	cells[2] = cli_usd(&n, sum->ours, CLI_UNIT_DECIMALS);
+	cells[3] = cli_usd(&n, sum->reported, CLI_UNIT_DECIMALS);
+	cells[4] = cli_difference(&n, sum->ours, sum->reported);
 	cells[5] = explain;
 	return cli_table_add(tab, cells);
+}
+
+
+/* The rows past --limit as one "(N more)" row, then the total. */
+static int cli_recon_tail(const struct cli_audit *a, struct cli_table *tab,
+			  size_t shown)
+{
+	struct cli_recon_sum sum;
+	char label[64];
+	int rc;
+
+	if (shown < a->n_recon) {
+		if (cli_recon_sum(a, shown, a->n_recon, &sum))
+			return -1;
+		snprintf(label, sizeof(label), "(%zu more)",
+			 a->n_recon - shown);
+		rc = cli_recon_row(tab, label, &sum, "");
+		if (rc)
+			return rc;
+	}
+	if (cli_recon_sum(a, 0, a->n_recon, &sum))
+		return -1;
+	return cli_recon_row(tab, "total", &sum, "");
 }
 
 
 static int cli_write_recon(const struct cli_audit *a, FILE *fp)
 {
 	static const char *const headers[] = {
-		"model", "requests", "ours USD", "reported USD",
+		"model", "rows", "ours USD", "reported USD",
 		"ours - reported", "explanation"
 	};
 	struct cli_table *tab;
-	lc_i128 ours = 0, reported = 0;
-	int64_t rows = 0;
-	char explain[1024];
-	size_t i;
+	struct cli_recon_sum one;
+	size_t i, shown = cli_shown(a, a->n_recon);
+	char explain[2048];
 	int rc = 0;
 
 	if (!a->has_reported)
 		return 0;
 	cli_heading(fp, "Reconciliation: our cost against reported_cost_usd "
-		    "(a request agrees when within $0.000000001)");
-	fprintf(fp, "  reported_cost_usd read from '%s'\n",
-		a->opts->paths[CLI_F_REPORTED_COST]);
+		    "(a row agrees when within $0.000000001)");
+	fputs("  reported_cost_usd read from '", fp);
+	cli_text_put(fp, a->opts->paths[CLI_F_REPORTED_COST]);
+	fputs("'\n", fp);
 	tab = cli_table_new(6, headers, "lrrrrl");
-	for (i = 0; i < a->n_recon && rc == 0; i++) {
+	for (i = 0; i < shown && rc == 0; i++) {
 		const struct cli_recon *r = &a->recon[i];
 
 		cli_recon_explain(r, explain, sizeof(explain));
-		rc = cli_recon_row(tab, cli_key(r->model), r->rows, r->ours,
-				   r->reported, explain);
-		rows += r->rows;
-		ours += r->ours;
-		reported += r->reported;
+		one.rows = r->rows;
+		one.ours = r->ours;
+		one.reported = r->reported;
+		rc = cli_recon_row(tab, cli_key(r->model), &one, explain);
 	}
 	if (rc == 0)
-		rc = cli_recon_row(tab, "total", rows, ours, reported, "");
+		rc = cli_recon_tail(a, tab, shown);
 	cli_table_print(tab, fp);
 	cli_table_free(tab);
 	return rc;
 }
 
 
-int cli_audit_text(const struct cli_audit *a, FILE *fp)
+/* The totals and the views: the audit's, not the gaps command's. */
+static int cli_write_views(const struct cli_audit *a, FILE *fp)
 {
 	int rc;
 
-	fprintf(fp, "llmcost audit: %zu input file%s\n", a->opts->n_files,
-		a->opts->n_files == 1 ? "" : "s");
-	cli_write_prices(a, fp);
-	fprintf(fp, "Costs in USD are rounded for display; exact totals in "
-		"--format json (costs to %d decimals, per request to %d).\n",
-		CLI_COST_DECIMALS, CLI_UNIT_DECIMALS);
-	cli_write_accounting(a, fp);
 	cli_write_totals(a, fp);
-	rc = cli_write_dim(a, fp, "Cost by team", "team", &a->team);
+	rc = cli_write_flags(a, fp);
+	if (rc == 0)
+		rc = cli_write_dim(a, fp, "Cost by team", "team", &a->team);
 	if (rc == 0)
 		rc = cli_write_dim(a, fp, "Cost by user", "user", &a->user);
 	if (rc == 0)
@@ -451,15 +645,39 @@ int cli_audit_text(const struct cli_audit *a, FILE *fp)
 		rc = cli_write_dim(a, fp, "Cost by model", "model",
 				   &a->model);
 	if (rc == 0)
+		rc = cli_write_dim(a, fp, "Cost by day (UTC)", "day",
+				   &a->day);
+	if (rc == 0)
 		rc = cli_write_top_users(a, fp);
+	return rc;
+}
+
+
+int cli_audit_text(const struct cli_audit *a, FILE *fp)
+{
+	int gaps = a->opts->command == CLI_CMD_GAPS;
+	int rc;
+
+	fprintf(fp, "llmcost %s: %zu input file%s\n", gaps ? "gaps" : "audit",
+		a->opts->n_files, a->opts->n_files == 1 ? "" : "s");
+	cli_write_prices(a, fp);
+	fprintf(fp, "Costs in USD are rounded for display; exact totals in "
+		"--format json (costs to %d decimals, per request to %d).\n",
+		CLI_COST_DECIMALS, CLI_UNIT_DECIMALS);
+	cli_write_accounting(a, fp);
+	rc = gaps ? 0 : cli_write_views(a, fp);
+	if (rc == 0)
+		rc = cli_gaps_text(a, fp);
 	if (rc == 0)
 		rc = cli_write_unpriced(a, fp);
 	if (rc == 0)
 		rc = cli_write_rejects(a, fp);
-	if (rc == 0)
+	if (rc == 0 && !gaps)
+		rc = cli_write_diags(a, fp);
+	if (rc == 0 && !gaps)
 		rc = cli_write_recon(a, fp);
 	if (rc != 0) {
-		cli_error("out of memory while writing the audit");
+		cli_error("writing the audit failed: out of memory");
 		return CLI_EXIT_IO;
 	}
 	return CLI_EXIT_OK;

@@ -9,6 +9,7 @@
 #define LLMCOST_CLI_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -24,9 +25,18 @@
 /* Room for a source name, "file:line". */
 #define CLI_SOURCE_SIZE 1100
 
+/* The longest input line (CSV: record) read; a longer one is a rejected
+ * row, skipped without being held in memory. */
+#define CLI_LINE_MAX ((size_t)16 << 20)
+#define CLI_LINE_MAX_TEXT "16 MiB"
+
 enum cli_command {
 	CLI_CMD_LEDGER,
-	CLI_CMD_AUDIT
+	CLI_CMD_AUDIT,
+	CLI_CMD_GAPS,		/* the audit's accounting and gaps only */
+	CLI_CMD_TAGS_SUGGEST,	/* `tags suggest`: a vocabulary config */
+	CLI_CMD_FOCUS,		/* `export focus`: FOCUS 1.2 CSV */
+	CLI_CMD_REPORT		/* `report`: one self-contained HTML file */
 };
 
 enum cli_format {
@@ -91,6 +101,8 @@ struct cli_pairs {
 struct cli_price_file {
 	const char *path;
 	int64_t valid_from_ms;	/* LLMCOST_TIME_UNKNOWN: always */
+	size_t diag_first;	/* its load diagnostics: [first, end) */
+	size_t diag_end;
 };
 
 struct cli_opts {
@@ -99,6 +111,7 @@ struct cli_opts {
 	const char *output;	/* NULL: stdout */
 	int input_csv;		/* 1 CSV, 0 JSON Lines, -1 by extension */
 	int strict;
+	int show_diags;		/* --show-diagnostics */
 	long limit;		/* rows per audit table; 0: all */
 	struct cli_price_file *prices;
 	size_t n_prices;
@@ -107,11 +120,24 @@ struct cli_opts {
 	const char *paths[CLI_F_COUNT];	/* where each field is read */
 	lc_map *top;		/* top-level JSON key -> bit per field */
 	uint32_t dotted;	/* bit per field with a dotted path */
+	uint32_t mapped;	/* bit per field set by --map or a preset */
 	const char *preset;
 	char **files;
 	size_t n_files;
 	char **owned;		/* --map/--where/--model-alias keys, copied */
 	size_t n_owned;
+	const char *tags_path;	/* --tags FILE, or NULL */
+	llmcost_tags *tags;	/* audit, gaps and --tags: lookups; else NULL */
+	int dedupe_lines;	/* --dedupe-lines */
+	int keep_dups;		/* --keep-duplicates */
+	const char **contracts;	/* --contract FILE, in order */
+	size_t n_contracts;
+	int focus_hourly;	/* export focus --granularity hour */
+	const char *focus_like;	/* export focus --like FILE */
+	const char *billing_account; /* export focus --billing-account */
+	const char **baseline;	/* report --baseline FILE, in order */
+	size_t n_baseline;
+	const char *title;	/* report --title */
 };
 
 /* Parses argv.  On a usage error prints to stderr and returns
@@ -145,8 +171,11 @@ void cli_csv_reset(struct cli_csv *c);
 
 /* Feeds one physical line (with its newline, if any).  Returns 1 when the
  * record is complete, 0 when a quoted field continues on the next line,
- * -1 when out of memory. */
+ * -1 when out of memory.  A record past CLI_LINE_MAX is malformed. */
 int cli_csv_feed(struct cli_csv *c, const char *line, size_t len);
+
+/* Makes the record malformed for why, ending it with this line. */
+void cli_csv_fail(struct cli_csv *c, const char *why);
 
 /* Ends the input: a record still inside quotes becomes malformed. */
 void cli_csv_finish(struct cli_csv *c);
@@ -180,16 +209,24 @@ struct cli_row {
 	struct cJSON *json;
 	const struct cli_csv *csv;
 	const struct cli_csv *header;
+	const char *text;	/* JSON Lines: the line without its end */
+	size_t text_len;
 };
 
 struct cli_input {
 	const char *name;
-	FILE *fp;
+	int fd;
 	int is_stdin;
 	int csv;
 	long line;		/* physical lines consumed */
-	char *buf;
+	char *buf;		/* the current physical line */
 	size_t cap;
+	int too_long;		/* it was longer than CLI_LINE_MAX */
+	char *in;		/* bytes read ahead */
+	size_t in_pos;
+	size_t in_len;
+	int eof;
+	int read_errno;		/* errno of a failed read, or 0 */
 	struct cli_csv rec;
 	struct cli_csv header;
 	int have_header;
@@ -202,8 +239,10 @@ struct cli_input {
 int cli_input_open(struct cli_input *in, const char *path, int csv);
 
 /* Reads the next row into in->row.  Returns 1, 0 at the end, or
- * LLMCOST_E_IO / LLMCOST_E_NOMEM. */
-int cli_input_next(struct cli_input *in);
+ * LLMCOST_E_IO / LLMCOST_E_NOMEM / LLMCOST_E_PARSE (a bad CSV header) /
+ * LLMCOST_E_NOTFOUND (a --map or --where column the CSV header lacks;
+ * in->row.reason says which). */
+int cli_input_next(const struct cli_opts *o, struct cli_input *in);
 
 void cli_input_close(struct cli_input *in);
 
@@ -237,12 +276,34 @@ void cli_request_build(const struct cli_opts *o, const struct cli_row *row,
 /* 1 if every --where matches the row. */
 int cli_where_match(const struct cli_opts *o, const struct cli_row *row);
 
+/* Decimal text (as llmcost_money_parse() reads it, any number of digits
+ * and any exponent) times 10^scale, rounded half away from zero
+ * (floor = 0) or down (floor = 1) to an integer.  *inexact (may be NULL)
+ * is set when digits were dropped.  LLMCOST_OK, LLMCOST_E_PARSE or
+ * LLMCOST_E_RANGE (the result does not fit in 128 bits). */
+int cli_decimal_scaled(const char *s, int scale, int floor, lc_i128 *out,
+		       int *inexact);
+
 /* ---- the run ------------------------------------------------------- */
 
 enum cli_outcome {
 	CLI_PRICED,
 	CLI_UNPRICED,
-	CLI_REJECTED
+	CLI_REJECTED,
+	CLI_DUPLICATE		/* a copy of an earlier row: in no total */
+};
+
+/* How a duplicate row was found (docs/cli.md, "Duplicates"). */
+enum cli_dup_kind {
+	CLI_DUP_NONE,
+	CLI_DUP_REQUEST_ID,	/* an earlier row had its request_id */
+	CLI_DUP_LINE		/* --dedupe-lines: an earlier line was equal */
+};
+
+/* A row's tags as logged and as looked up (tags_cli.c). */
+struct cli_tagrow {
+	const char *raw[LLMCOST_TAG_DIM_COUNT];	/* as logged; NULL: none */
+	llmcost_tag tag[LLMCOST_TAG_DIM_COUNT];
 };
 
 /* What a sink receives for each row. */
@@ -254,22 +315,34 @@ struct cli_result {
 	int status;			/* the status behind the outcome */
 	const char *reason;		/* "" when priced */
 	char source[CLI_SOURCE_SIZE];	/* "file:line" */
+	char sink_reason[CLI_REASON_SIZE]; /* see cli_result_reject() */
+	const struct cli_tagrow *tags;	/* NULL when o->tags is NULL */
+	enum cli_dup_kind dup_kind;	/* CLI_DUPLICATE: how it was found */
+	int dup_differs;		/* its line differs from the kept one */
+	char dup_first[CLI_SOURCE_SIZE]; /* "file:line" of the kept copy */
 };
+
+/* Lets a sink reject a row it cannot take (a sum would overflow): the
+ * row is then counted as rejected with status and the reason. */
+void cli_result_reject(struct cli_result *res, int status, const char *fmt,
+		       ...) LC_PRINTF(3, 4);
 
 struct cli_sink {
 	void *ctx;
-	/* Returns 0, or an exit code to stop the run. */
-	int (*row)(void *ctx, const struct cli_result *res);
+	/* Returns 0, or an exit code to stop the run.  May reject the row
+	 * with cli_result_reject(). */
+	int (*row)(void *ctx, struct cli_result *res);
 };
 
 struct cli_counts {
 	long lines;		/* non-blank lines or records read */
 	long blank;
 	long filtered;
-	long rows;		/* = priced + unpriced + rejected */
+	long rows;	/* = priced + unpriced + rejected + duplicates */
 	long priced;
 	long unpriced;
 	long rejected;
+	long duplicates;
 };
 
 /* Reads every input file and feeds each row to the sink.  Returns an exit
@@ -277,11 +350,68 @@ struct cli_counts {
 int cli_run(const struct cli_opts *o, const llmcost_prices *prices,
 	    struct cli_sink *sink, struct cli_counts *counts);
 
-/* Loads --prices files (or the default book).  Prints the error and
- * returns CLI_EXIT_IO on failure. */
-int cli_prices_load(const struct cli_opts *o, llmcost_prices **out);
+/* Loads --prices files (or the default book), noting in o->prices which
+ * load diagnostics each file gave.  Prints the error and returns
+ * CLI_EXIT_IO on failure (also for a file that holds no prices). */
+int cli_prices_load(struct cli_opts *o, llmcost_prices **out);
+
+/* The --prices file that gave diagnostic number index, or NULL (the
+ * default book). */
+const char *cli_diag_file(const struct cli_opts *o, size_t index);
+
+/* Prints every price-table load diagnostic to stderr as a warning. */
+void cli_diags_print(const struct cli_opts *o, const llmcost_prices *p);
+
+/* ---- canonical tags and duplicates -------------------------------- */
+
+/* The input field a tag dimension is read from (CLI_F_TEAM_ID, ...). */
+int cli_tag_field(int dim);
+
+/* The record's value of a tag dimension (r->team_id, ...). */
+const char *cli_tag_get(const llmcost_record *r, int dim);
+
+/* Makes o->tags for the commands that look tags up (audit, gaps, and any
+ * command given --tags) and loads --tags FILE into it.  Prints the error
+ * as FILE:LINE:COLUMN: FIELD: why and returns CLI_EXIT_IO on failure. */
+int cli_tags_load(struct cli_opts *o);
+
+/* Looks up the row's six tag fields in o->tags into *t and, with --tags,
+ * puts the values to attribute to in the record in their place. */
+void cli_tags_apply(const struct cli_opts *o, struct cli_request *req,
+		    struct cli_tagrow *t);
+
+/* Which rows were seen: request ids and line digests (dedupe.c). */
+struct cli_dedupe;
+
+struct cli_dedupe *cli_dedupe_new(void);
+void cli_dedupe_free(struct cli_dedupe *d);
+
+/* Makes a priced or unpriced row a CLI_DUPLICATE if an earlier kept row
+ * had its request_id or (--dedupe-lines) was the same line. */
+void cli_dedupe_check(struct cli_dedupe *d, const struct cli_opts *o,
+		      struct cli_result *res);
+
+/* Remembers a row the sink kept (priced or unpriced).  -1 out of
+ * memory. */
+int cli_dedupe_keep(struct cli_dedupe *d, const struct cli_opts *o,
+		    const struct cli_result *res);
+
+/* Installs cJSON allocation hooks backed by an arena that is emptied at
+ * every row (the run's own process only), and removes them. */
+void cli_arena_begin(void);
+void cli_arena_reset(void);
+void cli_arena_end(void);
+
+/* Whether the hooks are installed: a row's JSON then needs no freeing,
+ * the next reset takes it. */
+int cli_arena_active(void);
 
 /* ---- output -------------------------------------------------------- */
+
+/* Refuses (exit 2, after printing why) an output that is the same
+ * regular file as an input or a price file: writing it would destroy
+ * what is being read.  Checks standard output too when there is no -o. */
+int cli_out_check(const struct cli_opts *o);
 
 /* Opens -o FILE or stdout; returns NULL after printing an error. */
 FILE *cli_out_open(const struct cli_opts *o);
@@ -289,32 +419,97 @@ FILE *cli_out_open(const struct cli_opts *o);
 /* Closes the output; returns CLI_EXIT_IO if a write failed. */
 int cli_out_close(const struct cli_opts *o, FILE *fp);
 
-/* Writes s as a JSON string, quotes included; invalid UTF-8 bytes
- * become U+FFFD.  NULL writes null. */
-void cli_json_str(FILE *fp, const char *s);
+/* A growable byte buffer.  After an allocation failure it keeps what it
+ * had and sets failed. */
+struct cli_buf {
+	char *p;
+	size_t len;
+	size_t cap;
+	int failed;
+};
 
-/* Writes s as one RFC 4180 CSV field, quoted when needed. */
-void cli_csv_field(FILE *fp, const char *s);
+void cli_buf_free(struct cli_buf *b);
+
+/* Makes room for n more bytes; -1 (and failed set) if it cannot. */
+int cli_buf_room(struct cli_buf *b, size_t n);
+
+static inline void cli_buf_put(struct cli_buf *b, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (n <= b->cap - b->len || cli_buf_room(b, n) == 0) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+	}
+}
+
+
+static inline void cli_buf_putc(struct cli_buf *b, char c)
+{
+	if (b->len < b->cap || cli_buf_room(b, 1) == 0)
+		b->p[b->len++] = c;
+}
+
+
+void cli_buf_puts(struct cli_buf *b, const char *s);
+
+/* Writes the buffer to fp and empties it; -1 on a write error. */
+int cli_buf_flush(struct cli_buf *b, FILE *fp);
+
+/* Appends s as a JSON string, quotes included; invalid UTF-8 bytes
+ * become U+FFFD.  NULL appends null. */
+void cli_buf_json_str(struct cli_buf *b, const char *s);
+
+/* Appends s as one RFC 4180 CSV field, quoted when needed. */
+void cli_buf_csv_field(struct cli_buf *b, const char *s);
+
+/* Appends an integer in decimal. */
+void cli_buf_int(struct cli_buf *b, int64_t v);
+
+/* Appends exact decimal dollars, "0.028716". */
+void cli_buf_money(struct cli_buf *b, lc_i128 v);
+
+/* Appends s for a terminal: C0 and C1 controls, DEL, backslash and
+ * invalid UTF-8 bytes are escaped ("\n", "\x1b", "\u0085"), so input
+ * text cannot forge lines or send terminal escapes. */
+void cli_buf_text(struct cli_buf *b, const char *s);
+
+/* A malloc'd copy of s escaped as cli_buf_text() does, or NULL. */
+char *cli_text_dup(const char *s);
+
+/* Writes s to fp escaped as cli_buf_text() does. */
+void cli_text_put(FILE *fp, const char *s);
 
 /* Exact decimal dollars, "0.028716". */
 void cli_money_exact(lc_i128 v, char *buf, size_t size);
+
+/* lc_time_format()'s text ("2025-05-30T21:46:11Z", ".123Z" with
+ * milliseconds) without stdio; size >= 25.  Returns the length. */
+int cli_time_text(int64_t ms, char *buf, size_t size);
+
+/* "file:line" into buf.  Returns the length. */
+int cli_source_text(const char *file, long line, char *buf, size_t size);
 
 /* Dollars rounded half away from zero to the given decimals, with
  * thousands separators in the integer part: "1,234.5678". */
 void cli_money_round(lc_i128 v, int decimals, char *buf, size_t size);
 
-/* Writes an integer in decimal. */
-void cli_int(FILE *fp, int64_t v);
-
 /* An integer with thousands separators: "1,234,567". */
 void cli_int_group(int64_t v, char *buf, size_t size);
 
-/* Reports an error as "llmcost: message" on stderr. */
+/* Reports an error as "llmcost: message" on stderr, escaped as
+ * cli_buf_text() does. */
 void cli_error(const char *fmt, ...) LC_PRINTF(1, 2);
 
 /* ---- commands ------------------------------------------------------ */
 
 int cli_ledger(const struct cli_opts *o, const llmcost_prices *prices);
 int cli_audit(const struct cli_opts *o, const llmcost_prices *prices);
+int cli_tags_suggest(const struct cli_opts *o, const llmcost_prices *prices);
+int cli_focus(const struct cli_opts *o, const llmcost_prices *prices);
+int cli_report(const struct cli_opts *o, const llmcost_prices *prices);
+
+/* `llmcost diff`: parses its own command line (diff_args.c). */
+int cli_diff_main(int argc, char **argv);
 
 #endif /* LLMCOST_CLI_H */

@@ -67,8 +67,21 @@ static int cli_csv_grow(struct cli_csv *c, size_t more)
 }
 
 
+void cli_csv_fail(struct cli_csv *c, const char *why)
+{
+	if (!c->failed)
+		snprintf(c->err, sizeof(c->err), "%s", why);
+	c->failed = 1;
+	c->state = CSV_SKIP;
+}
+
+
 static int cli_csv_put(struct cli_csv *c, char ch)
 {
+	if (c->len >= CLI_LINE_MAX) {
+		cli_csv_fail(c, "record longer than " CLI_LINE_MAX_TEXT);
+		return 0;
+	}
 	if (cli_csv_grow(c, 1))
 		return -1;
 	c->text[c->len++] = ch;
@@ -78,6 +91,8 @@ static int cli_csv_put(struct cli_csv *c, char ch)
 
 static int cli_csv_end_cell(struct cli_csv *c)
 {
+	if (c->failed)
+		return 0;
 	if (c->ncells == c->cells_cap) {
 		size_t cap = c->cells_cap ? c->cells_cap * 2 : 16;
 		size_t *starts = realloc(c->starts, cap * sizeof(*starts));
@@ -89,19 +104,12 @@ static int cli_csv_end_cell(struct cli_csv *c)
 	}
 	if (cli_csv_put(c, '\0'))
 		return -1;
+	if (c->failed)
+		return 0;
 	c->starts[c->ncells++] = c->mark;
 	c->mark = c->len;
 	c->state = CSV_START;
 	return 0;
-}
-
-
-static void cli_csv_fail(struct cli_csv *c, const char *why)
-{
-	if (!c->failed)
-		snprintf(c->err, sizeof(c->err), "%s", why);
-	c->failed = 1;
-	c->state = CSV_SKIP;
 }
 
 

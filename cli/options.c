@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "focus_opts.h"
 
 static const char *const cli_field_names[CLI_F_COUNT] = {
 	"timestamp", "request_id", "team_id", "user_id", "tenant_id",
@@ -65,6 +66,9 @@ static const struct cli_preset cli_presets[] = {
 
 static const char cli_help_text[] =
 "Usage: llmcost COMMAND [OPTIONS] FILE...\n"
+"       llmcost tags suggest [OPTIONS] FILE...\n"
+"       llmcost export focus [OPTIONS] FILE... -o out.csv\n"
+"       llmcost report [OPTIONS] FILE... -o report.html\n"
 "\n"
 "Prices LLM usage logs exactly (integer money in 10^-18 USD) and audits\n"
 "who spent what.  FILE is JSON Lines (one request per line) or CSV with\n"
@@ -73,16 +77,29 @@ static const char cli_help_text[] =
 "Commands:\n"
 "  ledger   one row per input request, in input order, with every cost\n"
 "           component (JSON Lines, or CSV with --format csv)\n"
-"  audit    tables: accounting, totals, cost by team, user, feature and\n"
-"           model, top users, unpriced models, rejected rows, and a\n"
+"  audit    tables: accounting, totals, pricing flags, cost by team,\n"
+"           user, feature, model and day, top users, unpriced models,\n"
+"           rejected rows, price table diagnostics, and a\n"
 "           reconciliation against a logged cost (--format json for\n"
-"           exact machine-readable output)\n"
+"           exact machine-readable output), and attribution gaps\n"
+"  gaps     the audit's accounting and attribution gaps only: cost\n"
+"           and requests with no team, no user or tenant, no feature;\n"
+"           tag values --tags could not map; duplicates; unpriced\n"
+"           models; rejected rows (text, or --format json)\n"
+"  tags suggest  a draft --tags config from the logs' tag values,\n"
+"           clustered by their folded key (JSON)\n"
+"  export focus  FOCUS 1.2 cost and usage rows (CSV), one per period,\n"
+"           provider, model, token type, team, user, feature and price\n"
+"           (docs/focus.md)\n"
+"  report   one self-contained HTML page with charts (docs/report.md)\n"
 "\n"
 "Options:\n"
 "  --prices [DATE=]FILE  price table: LiteLLM JSON or an llmcost price\n"
 "                        book (repeatable).  DATE (YYYY-MM-DD) is when a\n"
-"                        LiteLLM snapshot took effect.  Default: the\n"
-"                        price book compiled into the library\n"
+"                        LiteLLM snapshot took effect (a book has its own\n"
+"                        dates).  Default: the price book compiled into\n"
+"                        the library\n"
+"  --show-diagnostics    list price table load diagnostics on stderr\n"
 "  --format FORMAT       ledger: jsonl (default) or csv;\n"
 "                        audit: text (default) or json\n"
 "  -o, --output FILE     write to FILE instead of standard output\n"
@@ -95,6 +112,21 @@ static const char cli_help_text[] =
 "  --model-alias FROM=TO rewrite a logged model name before pricing\n"
 "  --strict              stop at the first bad line (exit 3)\n"
 "  --limit N             rows per audit table (default 20; 0: all)\n"
+"  --tags FILE           map team, feature, environment, tenant,\n"
+"                        workflow and user values to a canonical\n"
+"                        vocabulary (docs/tags.md) before grouping\n"
+"  --dedupe-lines        also count identical lines once (rows are\n"
+"                        always compared by request_id)\n"
+"  --keep-duplicates     count every row, even a repeated request_id\n"
+"  --contract FILE       negotiated terms (docs/contracts.md), repeatable\n"
+"  --granularity day|hour  export focus: the charge period (default day)\n"
+"  --like FILE           export focus: the columns and conventions of\n"
+"                        an existing FOCUS CSV, to append our rows to it\n"
+"  --billing-account ID  export focus: BillingAccountId (default\n"
+"                        'default')\n"
+"  --baseline FILE       report: logs of an earlier period to compare\n"
+"                        with, repeatable\n"
+"  --title TEXT          report: the page title\n"
 "  -h, --help            this text\n"
 "  --version             the tool and library version\n"
 "\n"
@@ -109,8 +141,10 @@ static const char cli_help_text[] =
 "  (numbers above 10^11), or RFC 3339 / 'YYYY-MM-DD HH:MM:SS' text (UTC).\n"
 "\n"
 "Exit status: 0 done (also with unpriced or rejected rows), 1 usage\n"
-"error, 2 input or output error (a file or price table that cannot be\n"
-"read), 3 a bad line under --strict.\n";
+"error (also a --map or --where column a CSV header lacks), 2 input or\n"
+"output error (a file or price table that cannot be read, a price file\n"
+"with no prices, a --tags file that cannot be loaded, an output that is\n"
+"one of the inputs), 3 a bad line under --strict.\n";
 
 
 const char *cli_field_name(int field)
@@ -167,14 +201,15 @@ static int cli_pairs_add(struct cli_pairs *p, const char *key,
 
 
 /* Splits "KEY=VALUE" into a pair.  The value points into argv; the key is
- * copied (argv is not ours to write a NUL into) and kept in o->owned. */
+ * copied (argv is not ours to write a NUL into) and kept in o->owned.
+ * need_value: an empty VALUE is an error too. */
 static int cli_split_pair(struct cli_opts *o, const char *arg,
-			  struct cli_pairs *p)
+			  struct cli_pairs *p, int need_value)
 {
 	const char *eq = strchr(arg, '=');
 	char *key, **grown;
 
-	if (eq == NULL || eq == arg)
+	if (eq == NULL || eq == arg || (need_value && eq[1] == '\0'))
 		return -1;
 	key = strndup(arg, (size_t)(eq - arg));
 	grown = realloc(o->owned, (o->n_owned + 1) * sizeof(*grown));
@@ -197,7 +232,24 @@ struct cli_parse {
 	struct cli_pairs wheres;
 	struct cli_pairs aliases;
 	const struct cli_preset *preset;
+	int first;		/* argv index of the first option or file */
 };
+
+/* Whether text before '=' starts like a date: four digits and '-'.  Such
+ * a prefix is a DATE and must be a valid one; any other '=' is part of
+ * the file name. */
+static int cli_dated(const char *arg, const char *eq)
+{
+	int i;
+
+	if (eq == NULL || eq - arg < 5)
+		return 0;
+	for (i = 0; i < 4; i++)
+		if (arg[i] < '0' || arg[i] > '9')
+			return 0;
+	return arg[4] == '-';
+}
+
 
 static int cli_parse_prices(struct cli_opts *o, const char *arg)
 {
@@ -206,17 +258,21 @@ static int cli_parse_prices(struct cli_opts *o, const char *arg)
 	int64_t ms = LLMCOST_TIME_UNKNOWN;
 	const char *path = arg;
 
-	if (eq != NULL && lc_time_parse(arg, (size_t)(eq - arg), &ms) ==
-	    LLMCOST_OK)
+	if (cli_dated(arg, eq)) {
+		if (lc_time_parse(arg, (size_t)(eq - arg), &ms) !=
+		    LLMCOST_OK)
+			return cli_usage_error("--prices: '%s' does not start "
+					       "with a valid DATE= "
+					       "(YYYY-MM-DD)", arg);
 		path = eq + 1;
-	else
-		ms = LLMCOST_TIME_UNKNOWN;
+	}
 	if (*path == '\0')
 		return cli_usage_error("--prices needs a file: '%s'", arg);
 	v = realloc(o->prices, (o->n_prices + 1) * sizeof(*v));
 	if (v == NULL)
 		return cli_usage_error("%s", "out of memory");
 	o->prices = v;
+	memset(&v[o->n_prices], 0, sizeof(v[o->n_prices]));
 	v[o->n_prices].path = path;
 	v[o->n_prices].valid_from_ms = ms;
 	o->n_prices++;
@@ -274,16 +330,29 @@ static int cli_parse_limit(struct cli_opts *o, const char *arg)
 }
 
 
+static int cli_parse_tags(struct cli_opts *o, const char *arg)
+{
+	if (o->tags_path != NULL)
+		return cli_usage_error("only one --tags: '%s'", arg);
+	if (*arg == '\0')
+		return cli_usage_error("%s", "--tags needs a file");
+	o->tags_path = arg;
+	return 0;
+}
+
+
 static int cli_parse_pair_opt(struct cli_opts *o, struct cli_pairs *p,
 			      const char *opt, const char *arg)
 {
-	int rc = cli_split_pair(o, arg, p);
+	int need_value = strcmp(opt, "--where") != 0;
+	int rc = cli_split_pair(o, arg, p, need_value);
 
 	if (rc == -2)
 		return cli_usage_error("%s", "out of memory");
 	if (rc != 0) {
-		fprintf(stderr, "llmcost: %s needs KEY=VALUE: '%s'\n", opt,
-			arg);
+		fprintf(stderr, "llmcost: %s needs %s: '%s'\n", opt,
+			need_value ? "KEY=VALUE with both non-empty" :
+			"KEY=VALUE", arg);
 		fputs("Try 'llmcost --help'.\n", stderr);
 		return CLI_EXIT_USAGE;
 	}
@@ -315,7 +384,9 @@ static int cli_parse_valued(struct cli_parse *ps, const char *name,
 		return cli_parse_preset(ps, arg);
 	if (strcmp(name, "--limit") == 0)
 		return cli_parse_limit(o, arg);
-	return -1;
+	if (strcmp(name, "--tags") == 0)
+		return cli_parse_tags(o, arg);
+	return cli_export_valued_opt(o, name, arg);
 }
 
 
@@ -329,6 +400,12 @@ static int cli_parse_flag(struct cli_opts *o, const char *arg)
 		o->input_csv = 0;
 	} else if (strcmp(arg, "--strict") == 0) {
 		o->strict = 1;
+	} else if (strcmp(arg, "--show-diagnostics") == 0) {
+		o->show_diags = 1;
+	} else if (strcmp(arg, "--dedupe-lines") == 0) {
+		o->dedupe_lines = 1;
+	} else if (strcmp(arg, "--keep-duplicates") == 0) {
+		o->keep_dups = 1;
 	} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 		cli_usage(stdout);
 		return -2;
@@ -346,14 +423,14 @@ static int cli_is_valued(const char *name)
 {
 	static const char *const valued[] = {
 		"--prices", "--format", "-o", "--output", "--map",
-		"--where", "--model-alias", "--preset", "--limit",
+		"--where", "--model-alias", "--preset", "--limit", "--tags",
 	};
 	size_t i;
 
 	for (i = 0; i < LC_ARRAY_LEN(valued); i++)
 		if (strcmp(name, valued[i]) == 0)
 			return 1;
-	return 0;
+	return cli_export_is_valued(name);
 }
 
 
@@ -401,7 +478,7 @@ static int cli_parse_args(struct cli_parse *ps, int argc, char **argv)
 {
 	int i, rc, only_files = 0;
 
-	for (i = 2; i < argc; i++) {
+	for (i = ps->first; i < argc; i++) {
 		const char *arg = argv[i];
 
 		if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -419,6 +496,16 @@ static int cli_parse_args(struct cli_parse *ps, int argc, char **argv)
 }
 
 
+/* Whether a dotted path has an empty step: "", ".", "a.", ".a", "a..b". */
+static int cli_empty_step(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n == 0 || path[0] == '.' || path[n - 1] == '.' ||
+	       strstr(path, "..") != NULL;
+}
+
+
 static int cli_apply_map(struct cli_opts *o, const char *field,
 			 const char *path)
 {
@@ -429,8 +516,22 @@ static int cli_apply_map(struct cli_opts *o, const char *field,
 				       "'llmcost --help')", field);
 	if (*path == '\0')
 		return cli_usage_error("--map %s: empty path", field);
+	if (cli_empty_step(path))
+		return cli_usage_error("--map: empty step in the path '%s'",
+				       path);
 	o->paths[f] = path;
+	o->mapped |= 1u << f;
 	return 0;
+}
+
+
+static int cli_apply_where(struct cli_opts *o, const char *path,
+			   const char *value)
+{
+	if (cli_empty_step(path))
+		return cli_usage_error("--where: empty step in the path '%s'",
+				       path);
+	return cli_pairs_add(&o->wheres, path, value) ? -1 : 0;
 }
 
 
@@ -450,13 +551,13 @@ static int cli_apply(struct cli_parse *ps)
 		for (s = p->maps; *s && rc == 0; s += 2)
 			rc = cli_apply_map(o, s[0], s[1]);
 		for (s = p->wheres; *s && rc == 0; s += 2)
-			rc = cli_pairs_add(&o->wheres, s[0], s[1]);
+			rc = cli_apply_where(o, s[0], s[1]);
 	}
 	for (i = 0; i < ps->maps.n && rc == 0; i++)
 		rc = cli_apply_map(o, ps->maps.v[i].key, ps->maps.v[i].value);
 	for (i = 0; i < ps->wheres.n && rc == 0; i++)
-		rc = cli_pairs_add(&o->wheres, ps->wheres.v[i].key,
-				   ps->wheres.v[i].value);
+		rc = cli_apply_where(o, ps->wheres.v[i].key,
+				     ps->wheres.v[i].value);
 	for (i = 0; i < ps->aliases.n && rc == 0; i++)
 		rc = cli_pairs_add(&o->aliases, ps->aliases.v[i].key,
 				   ps->aliases.v[i].value);
@@ -507,6 +608,30 @@ static int cli_check_format(struct cli_opts *o)
 	if (o->command == CLI_CMD_AUDIT && (o->format == CLI_FMT_JSONL ||
 					    o->format == CLI_FMT_CSV))
 		return cli_usage_error("%s", "audit formats: text, json");
+	if (o->command == CLI_CMD_GAPS && (o->format == CLI_FMT_JSONL ||
+					   o->format == CLI_FMT_CSV))
+		return cli_usage_error("%s", "gaps formats: text, json");
+	return 0;
+}
+
+
+/* Options that only some commands take, and options that conflict. */
+static int cli_check_tag_options(struct cli_opts *o)
+{
+	if (o->command == CLI_CMD_TAGS_SUGGEST) {
+		if (o->tags_path != NULL)
+			return cli_usage_error("%s", "tags suggest drafts a "
+					       "--tags file; it takes none");
+		if (o->format != CLI_FMT_DEFAULT &&
+		    o->format != CLI_FMT_JSON)
+			return cli_usage_error("%s", "tags suggest writes "
+					       "JSON only");
+		o->format = CLI_FMT_JSON;
+	}
+	if (o->dedupe_lines && o->keep_dups)
+		return cli_usage_error("%s", "--dedupe-lines and "
+				       "--keep-duplicates contradict each "
+				       "other");
 	return 0;
 }
 
@@ -517,8 +642,35 @@ static int cli_parse_command(struct cli_opts *o, const char *cmd)
 		o->command = CLI_CMD_LEDGER;
 	else if (strcmp(cmd, "audit") == 0)
 		o->command = CLI_CMD_AUDIT;
+	else if (strcmp(cmd, "gaps") == 0)
+		o->command = CLI_CMD_GAPS;
+	else if (strcmp(cmd, "tags") == 0)
+		o->command = CLI_CMD_TAGS_SUGGEST;
+	else if (strcmp(cmd, "export") == 0)
+		o->command = CLI_CMD_FOCUS;
+	else if (strcmp(cmd, "report") == 0)
+		o->command = CLI_CMD_REPORT;
 	else
 		return cli_usage_error("unknown command '%s'", cmd);
+	return 0;
+}
+
+
+/* "tags" takes a subcommand; the only one is "suggest". */
+static int cli_parse_subcommand(struct cli_parse *ps, int argc, char **argv)
+{
+	ps->first = 2;
+	if (ps->o->command == CLI_CMD_FOCUS)
+		return cli_export_subcommand(ps->o, argc, argv, &ps->first);
+	if (ps->o->command != CLI_CMD_TAGS_SUGGEST)
+		return 0;
+	if (argc < 3)
+		return cli_usage_error("%s", "tags needs a subcommand: "
+				       "suggest");
+	if (strcmp(argv[2], "suggest") != 0)
+		return cli_usage_error("tags: unknown subcommand '%s' (the "
+				       "only one is 'suggest')", argv[2]);
+	ps->first = 3;
 	return 0;
 }
 
@@ -568,7 +720,9 @@ int cli_opts_parse(struct cli_opts *o, int argc, char **argv)
 		return rc;
 	memset(&ps, 0, sizeof(ps));
 	ps.o = o;
-	rc = cli_parse_args(&ps, argc, argv);
+	rc = cli_parse_subcommand(&ps, argc, argv);
+	if (rc == 0)
+		rc = cli_parse_args(&ps, argc, argv);
 	if (rc == 0)
 		rc = cli_apply(&ps);
 	if (rc == 0)
@@ -581,7 +735,10 @@ int cli_opts_parse(struct cli_opts *o, int argc, char **argv)
 	if (o->n_files == 0)
 		return cli_usage_error("%s: no input FILE (use - for "
 				       "standard input)", argv[1]);
-	return cli_check_format(o);
+	rc = cli_check_tag_options(o);
+	if (rc == 0)
+		rc = cli_export_check(o);
+	return rc != 0 ? rc : cli_check_format(o);
 }
 
 
@@ -594,6 +751,8 @@ void cli_opts_free(struct cli_opts *o)
 	free(o->aliases.v);
 	free(o->files);
 	lc_map_free(o->top);
+	llmcost_tags_free(o->tags);
+	cli_export_free(o);
 	for (i = 0; i < o->n_owned; i++)
 		free(o->owned[i]);
 	free(o->owned);

@@ -130,32 +130,23 @@ static int cli_read_int(struct cli_request *req, int f,
 }
 
 
-/* Floor division for the epoch conversion (negative times round down). */
-static lc_i128 cli_floor_div(lc_i128 a, lc_i128 b)
-{
-	lc_i128 q = a / b;
-
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
-
-
-/* Epoch seconds (fractions kept to the millisecond) or, above 10^11,
- * epoch milliseconds. */
+/* Epoch seconds (fractions kept to the millisecond, rounded down) or,
+ * above 10^11, epoch milliseconds (rounded down).  Any number of digits
+ * and any exponent are read. */
 static int cli_epoch_ms(const char *text, int64_t *ms)
 {
-	const lc_i128 e15 = (lc_i128)1000000000000000LL;
-	lc_i128 v, r;
-	int rc;
+	const lc_i128 e3 = 1000;
+	lc_i128 r3, r;
+	int rc, inexact;
 
-	rc = lc_decimal_parse(text, strlen(text), 18, &v);
+	rc = cli_decimal_scaled(text, 3, 1, &r3, &inexact);
 	if (rc != LLMCOST_OK)
 		return rc;
-	if (v > CLI_MS_THRESHOLD * LC_UNITS_PER_USD)
-		r = cli_floor_div(v, LC_UNITS_PER_USD);
+	if (r3 > CLI_MS_THRESHOLD * e3 ||
+	    (r3 == CLI_MS_THRESHOLD * e3 && inexact))
+		r = r3 >= 0 ? r3 / e3 : -((-r3 + e3 - 1) / e3);
 	else
-		r = cli_floor_div(v, e15);
+		r = r3;
 	if (r < CLI_TIME_MIN_MS || r > CLI_TIME_MAX_MS)
 		return LLMCOST_E_RANGE;
 	*ms = (int64_t)r;
@@ -210,31 +201,6 @@ static int cli_read_time(struct cli_request *req, const struct cli_value *v)
 }
 
 
-/* A logged cost is a binary float more often than not: digits below
- * 10^-18 are rounded half away from zero instead of rejected. */
-static int cli_money_rounded(const char *text, lc_i128 *out)
-{
-	static const int scales[] = { 24, 30, 36 };
-	lc_i128 v, div;
-	size_t i;
-	int rc, k;
-
-	rc = lc_decimal_parse(text, strlen(text), 18, out);
-	for (i = 0; rc == LLMCOST_E_INEXACT && i < LC_ARRAY_LEN(scales);
-	     i++) {
-		rc = lc_decimal_parse(text, strlen(text), scales[i], &v);
-		if (rc != LLMCOST_OK)
-			continue;
-		for (div = 1, k = 18; k < scales[i]; k++)
-			div *= 10;
-		*out = v / div;
-		if (v % div >= div / 2 || -(v % div) >= div / 2)
-			*out += v < 0 ? -1 : 1;
-	}
-	return rc;
-}
-
-
 static int cli_read_money(struct cli_request *req, const struct cli_value *v)
 {
 	int rc;
@@ -247,7 +213,10 @@ static int cli_read_money(struct cli_request *req, const struct cli_value *v)
 			   "or array", NULL);
 		return -1;
 	}
-	rc = cli_money_rounded(v->text, &req->reported);
+	/* A logged cost is a binary float more often than not: digits
+	 * below 10^-18 are rounded half away from zero, not rejected. */
+	rc = cli_decimal_scaled(v->text, LLMCOST_MONEY_DIGITS, 0,
+				&req->reported, NULL);
 	if (rc == LLMCOST_OK) {
 		req->has_reported = 1;
 		return 0;
@@ -409,12 +378,16 @@ void cli_request_build(const struct cli_opts *o, const struct cli_row *row,
 }
 
 
+/* An empty CSV cell is a missing value, yet PATH= (an empty VALUE)
+ * matches it, as it matches a JSON "". */
 static int cli_where_one(const struct cli_row *row, const struct cli_pair *p)
 {
 	struct cli_value v;
 
 	cli_row_value(row, p->key, &v);
-	if (v.kind == CLI_V_MISSING || v.kind == CLI_V_OTHER)
+	if (v.kind == CLI_V_MISSING)
+		return row->csv != NULL && p->value[0] == '\0';
+	if (v.kind == CLI_V_OTHER)
 		return 0;
 	return strcmp(v.text, p->value) == 0;
 }

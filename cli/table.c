@@ -1,9 +1,10 @@
 /*
  * table.c - plain-text tables with aligned columns.
  *
- * Widths count UTF-8 characters, not bytes.  Cells longer than
- * CLI_CELL_MAX characters are cut with "...", except in the last column,
- * which is not padded either (the JSON output is never cut).
+ * Cells are escaped for a terminal (cli_buf_text()).  Widths count UTF-8
+ * characters, not bytes.  Cells longer than CLI_CELL_MAX characters are
+ * cut with "...", except in the last column, which is not padded either
+ * (the JSON output is never cut).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,23 +62,20 @@ static size_t cli_width(const char *s)
 }
 
 
-/* A copy of s, cut to CLI_CELL_MAX characters if cut is set. */
+/* A copy of s escaped for a terminal, cut to CLI_CELL_MAX characters if
+ * cut is set. */
 static char *cli_cell_copy(const char *s, int cut)
 {
+	char *copy = cli_text_dup(s);
 	size_t chars = 0, i;
-	char *copy;
 
-	if (!cut || cli_width(s) <= CLI_CELL_MAX)
-		return strdup(s);
-	for (i = 0; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80 &&
+	if (copy == NULL || !cut || cli_width(copy) <= CLI_CELL_MAX)
+		return copy;
+	for (i = 0; copy[i]; i++) {
+		if (((unsigned char)copy[i] & 0xc0) != 0x80 &&
 		    ++chars > CLI_CELL_MAX - 3)
 			break;
 	}
-	copy = malloc(i + 4);
-	if (copy == NULL)
-		return NULL;
-	memcpy(copy, s, i);
 	memcpy(copy + i, "...", 4);
 	return copy;
 }

@@ -253,7 +253,8 @@ static int lc_object_duplicates(const cJSON *obj, char *err,
 	if (n <= LC_DUP_SCAN_MAX) {
 		for (a = obj->child; a != NULL; a = a->next)
 			for (b = a->next; b != NULL; b = b->next)
-				if (strcmp(a->string, b->string) == 0)
+				if (a->string[0] == b->string[0] &&
+				    strcmp(a->string, b->string) == 0)
 					return lc_dup_fail(a->string, err,
 							   errsize);
 		return 0;

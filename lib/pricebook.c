@@ -12,12 +12,18 @@
 
 #include "prices.h"
 
-/* Most words on one line: "price", a date, 13 settings and room. */
-#define LC_BOOK_MAX_WORDS 24
+/* Most words on one line: "price", a date, and many settings. */
+#define LC_BOOK_MAX_WORDS 96
 
 /* Rates in a book are US dollars per million tokens; read at this scale
  * they come out in 10^-18 USD per token: $/M * 10^-6 * 10^18. */
 #define LC_BOOK_SCALE 12
+
+/* Per-call rates are US dollars per thousand calls: $/K * 10^-3 * 10^18. */
+#define LC_BOOK_CALL_SCALE 15
+
+/* Regional uplifts above x1000 are refused as typing mistakes. */
+#define LC_BOOK_REGIONAL_MAX (1000LL * LC_PPM)
 
 #define LC_MS_PER_DAY 86400000LL
 
@@ -37,8 +43,15 @@ struct lc_book_model {
 	size_t nversions;
 };
 
+/* A price line as parsed, more compact than lc_price_version: a book has
+ * at most one long-context tier per line. */
 struct lc_book_version {
-	lc_price_version v;
+	int64_t valid_from_ms;
+	int64_t regional_ppm;
+	int64_t above;		/* 0: no tier */
+	lc_rates base;
+	lc_rates tier;
+	lc_rates svc[LC_SVC_COUNT];
 	size_t line;
 };
 
@@ -343,39 +356,62 @@ static int lc_parse_date(const struct lc_book *b, struct lc_word w,
 }
 
 
-/* The rate id of a rate setting's name, and whether it is a tier rate;
- * -1 if the name is not a rate. */
-static int lc_rate_id(struct lc_word name, int *tier)
+int lc_book_rate_name(const char *name, size_t len, int *id, int *set)
 {
-	static const char suffix[] = "_above";
-	size_t slen = sizeof(suffix) - 1, len = name.len;
-	int id;
+	static const char *const suffixes[] = {
+		[LC_SET_ABOVE] = "_above", [LC_SET_BATCH] = "_batch",
+		[LC_SET_FLEX] = "_flex", [LC_SET_PRIORITY] = "_priority"
+	};
+	size_t i, n;
+	int r;
 
-	*tier = len > slen && memcmp(name.s + len - slen, suffix, slen) == 0;
-	if (*tier)
-		len -= slen;
-	for (id = 0; id < LC_R_COUNT; id++) {
-		const char *r = lc_rate_name(id);
+	*set = LC_SET_BASE;
+	for (i = LC_SET_ABOVE; i < LC_ARRAY_LEN(suffixes); i++) {
+		n = strlen(suffixes[i]);
+		if (len > n && memcmp(name + len - n, suffixes[i], n) == 0) {
+			*set = (int)i;
+			len -= n;
+			break;
+		}
+	}
+	for (r = 0; r < LC_R_COUNT; r++) {
+		const char *rn = lc_rate_name(r);
 
-		if (strlen(r) == len && memcmp(r, name.s, len) == 0)
-			return id;
+		if (strlen(rn) == len && memcmp(rn, name, len) == 0) {
+			*id = r;
+			return 0;
+		}
 	}
 	return -1;
 }
 
 
-static int lc_parse_rate(const struct lc_book *b, struct lc_word name,
-			 struct lc_word value, lc_i128 *out)
+int lc_book_rate_value(int id, const char *s, size_t len, lc_i128 *out)
 {
-	int rc = lc_decimal_parse(value.s, value.len, LC_BOOK_SCALE, out);
+	int scale = id >= LC_R_FIRST_PER_CALL ? LC_BOOK_CALL_SCALE
+					      : LC_BOOK_SCALE;
+	int rc = lc_decimal_parse(s, len, scale, out);
+
+	if (rc == LLMCOST_OK && *out < 0)
+		return LLMCOST_E_RANGE;
+	return rc;
+}
+
+
+static int lc_parse_rate(const struct lc_book *b, struct lc_word name,
+			 int id, struct lc_word value, lc_i128 *out)
+{
+	int rc = lc_book_rate_value(id, value.s, value.len, out);
 	const char *why = "not a decimal number";
 
-	if (rc == LLMCOST_OK && *out >= 0)
-		return LLMCOST_OK;
 	if (rc == LLMCOST_OK)
+		return LLMCOST_OK;
+	if (rc == LLMCOST_E_RANGE && value.s[0] == '-')
 		why = "negative";
 	else if (rc == LLMCOST_E_INEXACT)
-		why = "finer than 10^-12 USD per million tokens";
+		why = id >= LC_R_FIRST_PER_CALL ?
+		      "finer than 10^-15 USD per thousand calls" :
+		      "finer than 10^-12 USD per million tokens";
 	else if (rc == LLMCOST_E_RANGE)
 		why = "out of range";
 	return lc_bad(b, LLMCOST_E_PARSE, "%.*s=%.*s: %s", (int)name.len,
@@ -388,15 +424,50 @@ static int lc_parse_above(const struct lc_book *b, struct lc_word value,
 {
 	int64_t n;
 
-	if (v->has_tier)
+	if (v->ntiers > 0)
 		return lc_bad(b, LLMCOST_E_PARSE, "'above' given twice");
 	if (lc_int_parse(value.s, value.len, &n) != LLMCOST_OK || n < 1)
 		return lc_bad(b, LLMCOST_E_PARSE, "above=%.*s: expected a "
 			      "positive whole number of tokens",
 			      (int)value.len, value.s);
-	v->has_tier = 1;
-	v->above = n;
+	v->ntiers = 1;
+	v->tier[0].above = n;
 	return LLMCOST_OK;
+}
+
+
+static int lc_parse_regional(const struct lc_book *b, struct lc_word value,
+			     lc_price_version *v)
+{
+	int rc;
+
+	if (v->regional_ppm != 0)
+		return lc_bad(b, LLMCOST_E_PARSE, "'regional' given twice");
+	rc = lc_ppm_parse(value.s, value.len, LC_BOOK_REGIONAL_MAX,
+			  &v->regional_ppm);
+	if (rc != LLMCOST_OK || v->regional_ppm == 0)
+		return lc_bad(b, LLMCOST_E_PARSE, "regional=%.*s: expected a "
+			      "factor above 0 and at most 1000, with at most "
+			      "6 decimals", (int)value.len, value.s);
+	return LLMCOST_OK;
+}
+
+
+/* The rate set a setting fills. */
+static lc_rates *lc_book_set(lc_price_version *v, int set)
+{
+	switch (set) {
+	case LC_SET_ABOVE:
+		return &v->tier[0].rates;
+	case LC_SET_BATCH:
+		return &v->svc[LC_SVC_BATCH];
+	case LC_SET_FLEX:
+		return &v->svc[LC_SVC_FLEX];
+	case LC_SET_PRIORITY:
+		return &v->svc[LC_SVC_PRIORITY];
+	default:
+		return &v->base;
+	}
 }
 
 
@@ -407,7 +478,7 @@ static int lc_price_setting(const struct lc_book *b, struct lc_word kv,
 	struct lc_word name, value;
 	lc_rates *rates;
 	lc_i128 rate;
-	int id, tier, rc;
+	int id, set, rc;
 
 	if (eq == NULL || eq == kv.s || eq == kv.s + kv.len - 1)
 		return lc_bad(b, LLMCOST_E_PARSE, "expected NAME=VALUE, got "
@@ -418,15 +489,16 @@ static int lc_price_setting(const struct lc_book *b, struct lc_word kv,
 	value.len = kv.len - name.len - 1;
 	if (lc_word_is(name, "above"))
 		return lc_parse_above(b, value, v);
-	id = lc_rate_id(name, &tier);
-	if (id < 0)
+	if (lc_word_is(name, "regional"))
+		return lc_parse_regional(b, value, v);
+	if (lc_book_rate_name(name.s, name.len, &id, &set) != 0)
 		return lc_bad(b, LLMCOST_E_PARSE, "unknown rate '%.*s'",
 			      (int)name.len, name.s);
-	rates = tier ? &v->tier : &v->base;
+	rates = lc_book_set(v, set);
 	if (lc_rate_has(rates, id))
 		return lc_bad(b, LLMCOST_E_PARSE, "'%.*s' given twice",
 			      (int)name.len, name.s);
-	rc = lc_parse_rate(b, name, value, &rate);
+	rc = lc_parse_rate(b, name, id, value, &rate);
 	if (rc == LLMCOST_OK)
 		lc_rate_set(rates, id, rate);
 	return rc;
@@ -437,10 +509,10 @@ static int lc_check_price(const struct lc_book *b, const lc_price_version *v)
 {
 	if (v->base.present == 0)
 		return lc_bad(b, LLMCOST_E_PARSE, "price line has no rate");
-	if (v->tier.present != 0 && !v->has_tier)
+	if (v->tier[0].rates.present != 0 && v->ntiers == 0)
 		return lc_bad(b, LLMCOST_E_PARSE, "*_above rates need "
 			      "above=TOKENS");
-	if (v->has_tier && v->tier.present == 0)
+	if (v->ntiers > 0 && v->tier[0].rates.present == 0)
 		return lc_bad(b, LLMCOST_E_PARSE, "above= without any *_above "
 			      "rate");
 	return LLMCOST_OK;
@@ -453,7 +525,7 @@ static int lc_check_date_free(const struct lc_book *b,
 	size_t i;
 
 	for (i = m->first_version; i < m->first_version + m->nversions; i++) {
-		if (b->versions[i].v.valid_from_ms == ms)
+		if (b->versions[i].valid_from_ms == ms)
 			return lc_bad(b, LLMCOST_E_PARSE, "second price for "
 				      "'%.*s' on that date (first at line "
 				      "%zu)", (int)m->key.len, m->key.s,
@@ -463,11 +535,39 @@ static int lc_check_date_free(const struct lc_book *b,
 }
 
 
+static void lc_compact(const lc_price_version *v, size_t line,
+		       struct lc_book_version *out)
+{
+	out->valid_from_ms = v->valid_from_ms;
+	out->regional_ppm = v->regional_ppm;
+	out->above = v->ntiers > 0 ? v->tier[0].above : 0;
+	out->base = v->base;
+	out->tier = v->tier[0].rates;
+	memcpy(out->svc, v->svc, sizeof(out->svc));
+	out->line = line;
+}
+
+
+static void lc_expand(const struct lc_book_version *bv,
+		      lc_price_version *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->valid_from_ms = bv->valid_from_ms;
+	v->regional_ppm = bv->regional_ppm;
+	v->ntiers = bv->above > 0;
+	v->tier[0].above = bv->above;
+	v->tier[0].rates = bv->tier;
+	v->base = bv->base;
+	memcpy(v->svc, bv->svc, sizeof(v->svc));
+}
+
+
 static int lc_line_price(struct lc_book *b, const struct lc_word *w,
 			 size_t n)
 {
-	struct lc_book_version bv, *grown;
+	struct lc_book_version *grown;
 	struct lc_book_model *m;
+	lc_price_version pv;
 	size_t i;
 	int rc;
 
@@ -477,15 +577,14 @@ static int lc_line_price(struct lc_book *b, const struct lc_word *w,
 		return lc_bad(b, LLMCOST_E_PARSE, "expected 'price DATE "
 			      "RATE=VALUE...'");
 	m = &b->models[b->nmodels - 1];
-	memset(&bv, 0, sizeof(bv));
-	bv.line = b->line;
-	rc = lc_parse_date(b, w[1], &bv.v.valid_from_ms);
+	memset(&pv, 0, sizeof(pv));
+	rc = lc_parse_date(b, w[1], &pv.valid_from_ms);
 	if (rc == LLMCOST_OK)
-		rc = lc_check_date_free(b, m, bv.v.valid_from_ms);
+		rc = lc_check_date_free(b, m, pv.valid_from_ms);
 	for (i = 2; i < n && rc == LLMCOST_OK; i++)
-		rc = lc_price_setting(b, w[i], &bv.v);
+		rc = lc_price_setting(b, w[i], &pv);
 	if (rc == LLMCOST_OK)
-		rc = lc_check_price(b, &bv.v);
+		rc = lc_check_price(b, &pv);
 	if (rc != LLMCOST_OK)
 		return rc;
 	grown = lc_array_grow(b->versions, &b->versions_cap,
@@ -493,7 +592,7 @@ static int lc_line_price(struct lc_book *b, const struct lc_word *w,
 	if (grown == NULL)
 		return lc_error(LLMCOST_E_NOMEM, "out of memory");
 	b->versions = grown;
-	b->versions[b->nversions++] = bv;
+	lc_compact(&pv, b->line, &b->versions[b->nversions++]);
 	m->nversions++;
 	return LLMCOST_OK;
 }
@@ -557,6 +656,7 @@ static int lc_commit_model(llmcost_prices *p, const struct lc_book *b,
 {
 	const struct lc_book_version *v = &b->versions[m->first_version];
 	char provider[LC_KEY_MAX + 1];
+	lc_price_version pv;
 	size_t i;
 	int rc;
 
@@ -565,8 +665,10 @@ static int lc_commit_model(llmcost_prices *p, const struct lc_book *b,
 	provider[m->provider.len] = '\0';
 	rc = lc_prices_add_model(p, m->key.s, m->key.len,
 				 m->provider.len > 0 ? provider : NULL, entry);
-	for (i = 0; i < m->nversions && rc == LLMCOST_OK; i++)
-		rc = lc_prices_add_version(p, *entry, &v[i].v);
+	for (i = 0; i < m->nversions && rc == LLMCOST_OK; i++) {
+		lc_expand(&v[i], &pv);
+		rc = lc_prices_add_version(p, *entry, &pv);
+	}
 	return rc;
 }
 

@@ -25,13 +25,23 @@ BURST = os.path.join(SHARED, "traces", "burstgpt_slices",
 UNIT = Decimal("1e-18")
 
 
+SKIP_HINT = "configure with -DLLMCOST_SHARED_DATA=DIR"
+
+
 def need(*paths):
     for p in paths:
         if not p or not os.path.exists(p):
-            pytest.skip("shared data not available: %s (set "
-                        "LLMCOST_SHARED_DATA)" % (p or "LLMCOST_SHARED_DATA"))
+            pytest.skip("shared data not available: %s (%s)" %
+                        (p or "LLMCOST_SHARED_DATA", SKIP_HINT))
     if not os.path.exists(LLMCOST):
         pytest.fail("llmcost binary not built at %s" % LLMCOST)
+
+
+def need_aider():
+    if not AIDER:
+        pytest.skip("shared data not available: aider analytics files "
+                    "under %s (%s)" % (SHARED or "LLMCOST_SHARED_DATA",
+                                       SKIP_HINT))
 
 
 def run(*args):
@@ -64,13 +74,12 @@ def aider_audit(*prices):
 
 def test_aider_accounting_adds_up_to_message_send_lines():
     need(PRICES)
-    if not AIDER:
-        pytest.skip("shared data not available: aider analytics files")
+    need_aider()
     lines, sends = aider_events()
     a = aider_audit(PRICES)
     acc = a["accounting"]
     assert acc["lines"] == lines
-    assert acc["requests"] == len(sends)
+    assert acc["rows"] == len(sends)
     assert acc["filtered"] == lines - len(sends)
     assert acc["priced"] + acc["unpriced"] + acc["rejected"] == len(sends)
     assert acc["rejected"] == 0
@@ -83,8 +92,7 @@ def test_aider_accounting_adds_up_to_message_send_lines():
 
 def test_aider_reconciliation_totals():
     need(PRICES)
-    if not AIDER:
-        pytest.skip("shared data not available: aider analytics files")
+    need_aider()
     _, sends = aider_events()
     a = aider_audit(PRICES)
     rec = a["reconciliation"]
@@ -95,7 +103,7 @@ def test_aider_reconciliation_totals():
     assert rec["ours_usd"] == a["totals"]["cost_usd"]
     assert Decimal(rec["difference_usd"]) == \
         Decimal(rec["ours_usd"]) - reported
-    assert sum(m["requests"] for m in rec["models"]) == len(sends)
+    assert sum(m["rows"] for m in rec["models"]) == len(sends)
     assert sum(Decimal(m["ours_usd"]) for m in rec["models"]) == \
         Decimal(rec["ours_usd"])
     for view in ("by_user", "by_model", "by_feature"):
@@ -106,8 +114,7 @@ def test_aider_reconciliation_totals():
 def test_aider_priced_rows_match_the_table_by_hand():
     """Recompute every exact-key priced request from the LiteLLM rates."""
     need(PRICES)
-    if not AIDER:
-        pytest.skip("shared data not available: aider analytics files")
+    need_aider()
     table = json.load(open(PRICES), parse_float=Decimal)
     p = run("ledger", "--preset", "aider", "--prices", PRICES, *AIDER)
     assert p.returncode == 0
@@ -128,8 +135,7 @@ def test_aider_priced_rows_match_the_table_by_hand():
 
 def test_aider_unpriced_models_are_listed_with_reasons():
     need(PRICES)
-    if not AIDER:
-        pytest.skip("shared data not available: aider analytics files")
+    need_aider()
     keys = {k.lower() for k in json.load(open(PRICES))}
     a = aider_audit(PRICES)
     unpriced = {u["model"]: u for u in a["unpriced"]}
@@ -149,8 +155,7 @@ def test_aider_two_snapshots_price_o3_at_the_old_rate():
     # snapshots loaded it is priced from the 2025-05-31 table ($10/$40
     # per M); with the new table alone at $2/$8.
     need(PRICES, OLD_PRICES)
-    if not AIDER:
-        pytest.skip("shared data not available: aider analytics files")
+    need_aider()
     new = {m["model"]: m for m in
            aider_audit(PRICES)["reconciliation"]["models"]}
     both = {m["model"]: m for m in aider_audit(
@@ -196,7 +201,7 @@ def test_burstgpt_preset_and_explicit_maps():
     assert preset.stdout == explicit.stdout
     a = json.loads(preset.stdout)
     acc = a["accounting"]
-    assert (acc["requests"], acc["priced"], acc["unpriced"],
+    assert (acc["rows"], acc["priced"], acc["unpriced"],
             acc["rejected"]) == (rows, rows, 0, 0)
     assert Decimal(a["totals"]["cost_usd"]) == total
     assert {m["model"] for m in a["by_model"]} == {"gpt-3.5-turbo",
@@ -208,4 +213,4 @@ def test_burstgpt_with_the_default_book():
     p = run("audit", "--preset", "burstgpt", BURST)
     assert p.returncode == 0, p.stderr.decode()
     out = p.stdout.decode()
-    assert "requests              400  = priced " in out
+    assert "rows                  400  = priced " in out

@@ -42,8 +42,8 @@ def audit_text(*args):
 def test_json_accounting_adds_up():
     acc = audit_json("good.jsonl")["accounting"]
     assert acc == {
-        "lines": 4, "blank_lines": 1, "filtered": 0, "requests": 4,
-        "priced": 3, "unpriced": 1, "rejected": 0,
+        "lines": 4, "blank_lines": 1, "filtered": 0, "rows": 4,
+        "priced": 3, "unpriced": 1, "rejected": 0, "duplicates": 0,
         "first_timestamp": "2025-03-01T12:00:00Z",
         "last_timestamp": "2025-07-01T12:00:00Z"}
 
@@ -113,9 +113,9 @@ def test_json_unpriced_and_reconciliation():
     assert rec["reported_usd"] == "0.07685"
     assert rec["difference_usd"] == "-0.002"
     models = {m["model"]: m for m in rec["models"]}
-    assert models["test-large"]["agreeing_requests"] == 1
+    assert models["test-large"]["agreeing_rows"] == 1
     latest = models["test-large-latest"]
-    assert latest["agreeing_requests"] == 0
+    assert latest["agreeing_rows"] == 0
     assert latest["difference_usd"] == "-0.001"
     assert latest["input_usd_per_million"] == "2"
     assert latest["output_usd_per_million"] == "10"
@@ -133,7 +133,7 @@ def test_no_reported_cost_means_no_reconciliation():
 def test_text_accounting_line_and_rounding_notice():
     out = audit_text("good.jsonl")
     assert "rounded for display; exact totals in --format json" in out
-    assert "requests                4  = priced 3 + unpriced 1 + " \
+    assert "rows                    4  = priced 3 + unpriced 1 + " \
            "rejected 0" in out
     assert "blank lines skipped, not counted: 1" in out
     # 0.0753753 to four decimals; 0.07485 rounds half away from zero
@@ -163,14 +163,14 @@ def test_text_rejected_groups_show_examples():
     line = [x for x in out.splitlines() if "LLMCOST_E_PARTS" in x][0]
     assert line.split()[0] == "1"
     assert "bad.jsonl:7" in line or "bad.jsonl:8" in line
-    assert "requests               12  = priced 2 + unpriced 0 + " \
+    assert "rows                   12  = priced 2 + unpriced 0 + " \
            "rejected 10" in out
 
 
 def test_where_filter_is_reported():
     a = audit_json("--where", "team_id=search", "good.jsonl")
     acc = a["accounting"]
-    assert (acc["lines"], acc["filtered"], acc["requests"]) == (4, 2, 2)
+    assert (acc["lines"], acc["filtered"], acc["rows"]) == (4, 2, 2)
     assert a["totals"]["cost_usd"] == "0.07485"
     assert "by --where team_id=search" in audit_text(
         "--where", "team_id=search", "good.jsonl")
@@ -191,5 +191,5 @@ def test_many_files_and_order_do_not_change_totals():
     # 0.0753753 + 0.0000063 (crlf) + 0.000063 (bad)
     assert a["totals"]["cost_usd"] == "0.0754446"
     acc = a["accounting"]
-    assert acc["requests"] == acc["priced"] + acc["unpriced"] + \
+    assert acc["rows"] == acc["priced"] + acc["unpriced"] + \
         acc["rejected"] == 18

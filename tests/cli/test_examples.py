@@ -30,7 +30,7 @@ def test_example_audit_accounts_for_every_line():
     acc = a["accounting"]
     assert acc["lines"] == 200
     assert acc["filtered"] == 0
-    assert acc["requests"] == 200
+    assert acc["rows"] == 200
     assert acc["priced"] + acc["unpriced"] + acc["rejected"] == 200
     # the three damaged lines the generator writes on purpose
     assert acc["rejected"] == 3

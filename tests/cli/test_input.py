@@ -114,10 +114,10 @@ def test_counts_add_up_and_totals_skip_rejected():
     a = audit_json("bad.jsonl")
     acc = a["accounting"]
     assert acc["lines"] == 12
-    assert acc["requests"] == 12
+    assert acc["rows"] == 12
     assert acc["priced"] == 2 and acc["unpriced"] == 0
     assert acc["rejected"] == 10
-    assert acc["requests"] == acc["priced"] + acc["unpriced"] + \
+    assert acc["rows"] == acc["priced"] + acc["unpriced"] + \
         acc["rejected"]
     # ok1 100/10 and ok2 200/20 on test-small:
     # 300 * 0.15e-6 + 30 * 0.6e-6 = 0.000045 + 0.000018 = 0.000063
@@ -134,7 +134,7 @@ def test_blank_lines_are_not_rows():
     a = audit_json("crlf.jsonl")
     assert a["accounting"]["lines"] == 2
     assert a["accounting"]["blank_lines"] == 2
-    assert a["accounting"]["requests"] == 2
+    assert a["accounting"]["rows"] == 2
 
 
 def test_map_and_where_on_nested_json():
@@ -155,7 +155,7 @@ def test_map_and_where_on_nested_json():
     a = audit_json(*args, "nested.jsonl")
     assert a["accounting"]["lines"] == 5
     assert a["accounting"]["filtered"] == 3
-    assert a["accounting"]["requests"] == 2
+    assert a["accounting"]["rows"] == 2
 
 
 def test_array_index_in_path():

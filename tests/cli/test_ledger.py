@@ -29,6 +29,9 @@ COLUMNS = [
     "reasoning_tokens", "cost_usd", "input_cost_usd",
     "cache_read_cost_usd", "cache_write_5m_cost_usd",
     "cache_write_1h_cost_usd", "output_cost_usd", "reasoning_cost_usd",
+    "input_audio_cost_usd", "input_image_cost_usd", "input_video_cost_usd",
+    "output_audio_cost_usd", "output_image_cost_usd", "request_cost_usd",
+    "web_search_cost_usd", "file_search_cost_usd",
     "reported_cost_usd", "flags", "note",
 ]
 

@@ -73,7 +73,7 @@ def test_missing_input_file_exits_2():
     p = run("ledger", "--prices", BOOK, "no-such-file.jsonl")
     assert p.returncode == 2
     assert p.stderr.decode().startswith(
-        "llmcost: no-such-file.jsonl: No such file")
+        "llmcost: no-such-file.jsonl: cannot open: No such file")
 
 
 def test_bad_price_files_exit_2(tmp_path):
@@ -142,7 +142,7 @@ def test_aider_preset():
     assert p.returncode == 0, p.stderr.decode()
     a = json.loads(p.stdout)
     acc = a["accounting"]
-    assert (acc["lines"], acc["filtered"], acc["requests"], acc["priced"],
+    assert (acc["lines"], acc["filtered"], acc["rows"], acc["priced"],
             acc["unpriced"], acc["rejected"]) == (5, 2, 3, 2, 1, 0)
     # 6187 * 3e-6 + 677 * 15e-6 = 0.028716; 1000 * 3e-6 + 100 * 15e-6
     # = 0.0045; total 0.033216
@@ -159,7 +159,7 @@ def test_aider_preset():
     assert rec["difference_usd"] == "-0.000600000000000002"
     models = {m["model"]: m for m in rec["models"]}
     claude = models["anthropic/claude-3-7-sonnet-20250219"]
-    assert claude["agreeing_requests"] == 1
+    assert claude["agreeing_rows"] == 1
     assert claude["price_key"] == "claude-3-7-sonnet-20250219"
     assert claude["input_usd_per_million"] == "3"
     assert claude["output_usd_per_million"] == "15"

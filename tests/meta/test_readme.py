@@ -40,5 +40,5 @@ def test_first_command_audits_the_bundled_log():
     exe = os.path.join(build_dir(), "llmcost")
     out = subprocess.run([exe] + args[1:], cwd=source_dir(), check=True,
                          capture_output=True, text=True).stdout
-    assert re.search(r"requests\s+200\s+= priced \d+ \+ unpriced \d+ \+ "
-                     r"rejected \d+", out), out[:2000]
+    assert re.search(r"rows\s+200\s+= priced \d+ \+ unpriced \d+ \+ "
+                     r"rejected \d+ \+ duplicate \d+\n", out), out[:2000]

@@ -86,19 +86,13 @@ Test(litellm, fixture_loads_usable_entries_and_lists_the_rest)
 	/* 17 entries: sample_spec, m-orphan and m-notobj are not loaded;
 	 * M-Case and m-case are one key. */
 	cr_assert_eq(llmcost_prices_count(p), 12);
-	cr_assert_eq(llmcost_prices_diag_count(p), 10);
+	cr_assert_eq(llmcost_prices_diag_count(p), 8);
 	cr_assert(has_diag(p, "m-string", in, "string"));
 	cr_assert(has_diag(p, "m-negative", in, "negative"));
 	cr_assert(has_diag(p, "m-inexact", in, "finer than 10^-18"));
 	cr_assert(has_diag(p, "m-null", in, "not a number"));
 	cr_assert(has_diag(p, "m-orphan", "", "no per-token rate"));
 	cr_assert(has_diag(p, "m-notobj", "", "not an object"));
-	cr_assert(has_diag(p, "m-tiers",
-			   "input_cost_per_token_above_200k_tokens",
-			   "above 128k"));
-	cr_assert(has_diag(p, "m-tiers",
-			   "output_cost_per_token_above_200k_tokens",
-			   "above 128k"));
 	cr_assert(has_diag(p, "claude-bad-1h",
 			   "cache_creation_input_token_cost_above_1hr",
 			   "not 2x"));
@@ -137,7 +131,7 @@ Test(litellm, entry_without_token_rates_gives_norate)
 	llmcost_prices_free(p);
 }
 
-Test(litellm, smallest_tier_with_an_input_rate_is_kept)
+Test(litellm, every_tier_is_kept_and_the_highest_reached_applies)
 {
 	llmcost_prices *p = load(FIXTURE, LLMCOST_TIME_UNKNOWN);
 	llmcost_cost c;
@@ -152,10 +146,20 @@ Test(litellm, smallest_tier_with_an_input_rate_is_kept)
 	expect_units(c.total, "320202500000000000");
 	cr_assert_eq(c.flags, LLMCOST_COST_LONG_CONTEXT);
 	cr_assert_eq(c.long_context_threshold, 128000);
+	/* 200000 is still the 128k tier: 200000 * 2.5e-6 = 0.5 */
+	cr_assert_eq(price(p, "m-tiers", 200000, 0, LLMCOST_TIME_UNKNOWN,
+			   &c), LLMCOST_OK);
+	expect_units(c.total, "500000000000000000");
+	cr_assert_eq(c.long_context_threshold, 128000);
+	/* 200001: the 200k tier, 200001 * 5e-6 + 10 * 3e-5 */
+	cr_assert_eq(price(p, "m-tiers", 200001, 10, LLMCOST_TIME_UNKNOWN,
+			   &c), LLMCOST_OK);
+	expect_units(c.total, "1000305000000000000");
+	cr_assert_eq(c.long_context_threshold, 200000);
 	llmcost_prices_free(p);
 }
 
-Test(litellm, anthropic_tier_moves_cache_rates_and_keeps_1h_base)
+Test(litellm, anthropic_tier_moves_every_cache_rate_with_input)
 {
 	llmcost_prices *p = load(FIXTURE, LLMCOST_TIME_UNKNOWN);
 	llmcost_record r;
@@ -169,17 +173,19 @@ Test(litellm, anthropic_tier_moves_cache_rates_and_keeps_1h_base)
 	r.cache_write_1h_tokens = 1000;
 	llmcost_cost_init(&c);
 	cr_assert_eq(llmcost_price(p, &r, &c), LLMCOST_OK, "%s", c.note);
-	/* 197001 * 6e-6, 1000 * 6e-7, 1000 * 7.5e-6, 1000 * 6e-6 (base) */
+	/* 197001 * 6e-6, 1000 * 6e-7, 1000 * 7.5e-6; the table has no 1h
+	 * rate for the tier, so the base 6e-6 moves with input (3e-6 to
+	 * 6e-6): 12e-6, which is Anthropic's 2x the tier's input rate. */
 	expect_units(c.component[LLMCOST_C_INPUT], "1182006000000000000");
 	expect_units(c.component[LLMCOST_C_CACHE_READ], "600000000000000");
 	expect_units(c.component[LLMCOST_C_CACHE_WRITE_5M],
 		     "7500000000000000");
 	expect_units(c.component[LLMCOST_C_CACHE_WRITE_1H],
-		     "6000000000000000");
-	expect_units(c.total, "1196106000000000000");
+		     "12000000000000000");
+	expect_units(c.total, "1202106000000000000");
 	cr_assert_eq(c.flags, LLMCOST_COST_LONG_CONTEXT);
-	cr_assert(strstr(c.note, "no cache_write_1h rate: base rate used")
-		  != NULL, "%s", c.note);
+	cr_assert(strstr(c.note, "no cache_write_1h rate: base rate scaled "
+			 "like the input rate") != NULL, "%s", c.note);
 	llmcost_prices_free(p);
 }
 
@@ -215,25 +221,24 @@ Test(litellm, later_entry_differing_in_case_replaces_the_earlier)
 	llmcost_prices_free(p);
 }
 
-Test(litellm, repeated_key_keeps_the_later_entry_and_says_so)
+Test(litellm, repeated_key_refuses_the_table)
 {
+	/* Which of two prices for one key is meant cannot be known, and
+	 * JSON tools disagree on which wins: the table is refused whole. */
 	static const char json[] =
 		"{\"m\": {\"input_cost_per_token\": 1e-06,"
 		" \"litellm_provider\": \"x\"},"
 		" \"m\": {\"input_cost_per_token\": 4e-06,"
 		" \"litellm_provider\": \"x\"}}";
 	llmcost_prices *p;
-	llmcost_cost c;
 
 	cr_assert_eq(llmcost_prices_new(&p), LLMCOST_OK);
 	cr_assert_eq(llmcost_prices_load_litellm(p, json, strlen(json),
 						 LLMCOST_TIME_UNKNOWN),
-		     LLMCOST_OK);
-	cr_assert_eq(llmcost_prices_diag_count(p), 1);
-	cr_assert(has_diag(p, "m", "", "key appears twice"));
-	cr_assert_eq(price(p, "m", 1, 0, LLMCOST_TIME_UNKNOWN, &c),
-		     LLMCOST_OK);
-	expect_units(c.total, "4000000000000");
+		     LLMCOST_E_PARSE);
+	cr_assert(strstr(llmcost_last_error(), "duplicate key 'm'") != NULL,
+		  "%s", llmcost_last_error());
+	cr_assert_eq(llmcost_prices_count(p), 0);
 	llmcost_prices_free(p);
 }
 
@@ -431,8 +436,11 @@ Test(litellm_shared, newer_table_loads_every_model)
 			   "apart from case"));
 	cr_assert_eq(llmcost_prices_count(p) + 1, 1803);
 	cr_assert_eq(count_inexact_diags(p), 0);
-	/* The rest are Anthropic 1h write rates that are not 2x input. */
-	cr_assert_eq(llmcost_prices_diag_count(p), 6);
+	/* The rest are Anthropic 1h write rates that are not 2x input, and
+	 * two search APIs priced by result count, not by tokens. */
+	cr_assert_eq(llmcost_prices_diag_count(p), 8);
+	cr_assert(has_diag(p, "firecrawl/search", "tiered_pricing",
+			   "not token ranges"));
 	cr_assert(has_diag(p, "claude-3-haiku-20240307",
 			   "cache_creation_input_token_cost_above_1hr",
 			   "not 2x"));

@@ -209,7 +209,77 @@ static const struct bad_case bad_cases[] = {
 	 "line 2: control character 0x01"},
 	{"format 1\nmodel a\rprice always input=1\n", LLMCOST_E_PARSE,
 	 "line 2: control character 0x0d"},
+	{"format 1\nmodel a\nprice always input=1e30\n", LLMCOST_E_PARSE,
+	 "line 3: input=1e30: out of range"},
+	{"format 1\nmodel a\nprice always input=1 input_turbo=2\n",
+	 LLMCOST_E_PARSE, "line 3: unknown rate 'input_turbo'"},
+	{"format 1\nmodel a\nprice always input=1 input_batch=1 "
+	 "input_batch=2\n", LLMCOST_E_PARSE,
+	 "line 3: 'input_batch' given twice"},
+	{"format 1\nmodel a\nprice always input=1 "
+	 "web_search=0.0000000000000001\n", LLMCOST_E_PARSE,
+	 "finer than 10^-15 USD per thousand calls"},
+	{"format 1\nmodel a\nprice always input=1 regional=0\n",
+	 LLMCOST_E_PARSE, "line 3: regional=0: expected a factor"},
+	{"format 1\nmodel a\nprice always input=1 regional=1.0000001\n",
+	 LLMCOST_E_PARSE, "regional=1.0000001"},
+	{"format 1\nmodel a\nprice always input=1 regional=1.1 "
+	 "regional=1.2\n", LLMCOST_E_PARSE, "'regional' given twice"},
 };
+
+Test(pricebook, new_settings_read_in_their_units)
+{
+	static const char text[] =
+		"format 1\nmodel m provider=openai\n"
+		"price always input=2 output=8 input_audio=40 output_audio=80 "
+		"input_image=3 output_image=30 input_video=4 request=5 "
+		"web_search_low=25 web_search=30 web_search_high=35 "
+		"file_search=2.5 input_batch=1 output_batch=4 input_flex=1.5 "
+		"input_priority=3.5 output_priority=14 regional=1.05\n";
+	llmcost_prices *p = fresh();
+	llmcost_record r;
+	llmcost_cost c;
+	char usd[LLMCOST_MONEY_STRLEN];
+
+	cr_assert_eq(load(p, text), LLMCOST_OK, "%s", llmcost_last_error());
+	llmcost_record_init(&r);
+	r.model = "m";
+	r.input_tokens = 10000;
+	r.input_audio_tokens = 1000;
+	r.input_image_tokens = 1000;
+	r.input_video_tokens = 1000;
+	r.output_tokens = 3000;
+	r.output_audio_tokens = 1000;
+	r.output_image_tokens = 1000;
+	r.request_count = 2;
+	r.web_search_requests = 1;
+	r.file_search_requests = 4;
+	r.search_context_size = "low";
+	llmcost_cost_init(&c);
+	cr_assert_eq(llmcost_price(p, &r, &c), LLMCOST_OK, "%s", c.note);
+	/* Tokens, per M: 7000 * 2 + 1000 * (40 + 3 + 4) + 1000 * 8 +
+	 * 1000 * (80 + 30) = 179000, so 0.179; calls: 2 * 0.005 +
+	 * 0.025 + 4 * 0.0025 = 0.045. */
+	cr_assert_gt(llmcost_money_format(c.total, usd, sizeof(usd)), 0);
+	cr_assert_str_eq(usd, "0.224");
+	expect_units(c.component[LLMCOST_C_WEB_SEARCH], "25000000000000000");
+	/* A region: the token part x1.05 (0.18795), the calls as they were. */
+	r.region = "eu-west-1";
+	cr_assert_eq(llmcost_price(p, &r, &c), LLMCOST_OK, "%s", c.note);
+	cr_assert_gt(llmcost_money_format(c.total, usd, sizeof(usd)), 0);
+	cr_assert_str_eq(usd, "0.23295");
+	/* The priority tier: 10000 * 3.5 + 3000 * 14 per M, and the
+	 * per-request fee of 0.005, which keeps its standard rate. */
+	llmcost_record_init(&r);
+	r.model = "m";
+	r.input_tokens = 10000;
+	r.output_tokens = 3000;
+	r.service_tier = "priority";
+	cr_assert_eq(llmcost_price(p, &r, &c), LLMCOST_OK, "%s", c.note);
+	cr_assert_gt(llmcost_money_format(c.total, usd, sizeof(usd)), 0);
+	cr_assert_str_eq(usd, "0.082");
+	llmcost_prices_free(p);
+}
 
 Test(pricebook, every_bad_line_is_named_by_number)
 {

@@ -320,9 +320,10 @@ Test(prices, known_maker_prefixes_are_stripped)
 Test(prices, hosts_prefixes_substrings_and_snapshots_never_match)
 {
 	const char *names[] = {"azure/gpt-4o", "openrouter/gpt-4o",
-			       "bedrock/gpt-4o", "gpt-4o-mini",
-			       "gpt-4o-2024-08-06", "gpt-4", "openai/",
-			       "openai/openai/gpt-4o", "/gpt-4o"};
+			       "bedrock/gpt-4o", "gpt-4o-mini", "gpt-4o-",
+			       "gpt-4", "openai/", "openai/openai/gpt-4o",
+			       "/gpt-4o", "vertex_ai/gpt-4o", "ft:gpt-4o",
+			       "ft:gpt-4o:acme::x1", "gpt-4o-2024-13-01"};
 	llmcost_record r;
 	llmcost_cost c;
 	size_t i;
@@ -419,7 +420,7 @@ Test(prices, long_context_tier_applies_only_past_the_threshold)
 	cr_assert_str_eq(c.note, "");
 }
 
-Test(prices, tier_counts_cached_prompt_and_keeps_base_rate_it_lacks)
+Test(prices, tier_counts_cached_prompt_and_moves_cache_rate_with_input)
 {
 	/* 150000 uncached + 50001 cached: the prompt is past 200000. */
 	llmcost_record r = rec("tiered", 200001, 0);
@@ -428,12 +429,33 @@ Test(prices, tier_counts_cached_prompt_and_keeps_base_rate_it_lacks)
 	r.cached_tokens = 50001;
 	cr_assert_eq(price(&r, &c), LLMCOST_OK);
 	expect_units(c.component[LLMCOST_C_INPUT], "375000000000000000");
-	/* The tier has no cache_read rate: 50001 * 0.3125e-6 */
-	expect_units(c.component[LLMCOST_C_CACHE_READ], "15625312500000000");
-	expect_units(c.total, "390625312500000000");
+	/* The tier has no cache_read rate; input doubles (1.25 to 2.50), so
+	 * the cache read rate does too, as Google bills it: 50001 *
+	 * 0.625e-6. */
+	expect_units(c.component[LLMCOST_C_CACHE_READ], "31250625000000000");
+	expect_units(c.total, "406250625000000000");
 	cr_assert_eq(c.flags, LLMCOST_COST_LONG_CONTEXT);
-	cr_assert(strstr(c.note, "no cache_read rate: base rate used")
-		  != NULL, "%s", c.note);
+	cr_assert(strstr(c.note, "no cache_read rate: base rate scaled like "
+			 "the input rate") != NULL, "%s", c.note);
+}
+
+Test(prices, tier_keeps_a_base_rate_it_cannot_scale_and_says_so)
+{
+	/* A tier that has an input rate but no output rate. */
+	static const char book[] =
+		"format 1\n"
+		"model half-tier provider=acme\n"
+		"price always input=1 output=4 above=1000 input_above=2\n";
+	llmcost_record r = rec("half-tier", 1001, 10);
+	llmcost_cost c;
+
+	cr_assert_eq(llmcost_prices_load_book(prices, book, strlen(book)),
+		     LLMCOST_OK, "%s", llmcost_last_error());
+	cr_assert_eq(price(&r, &c), LLMCOST_OK);
+	/* 1001 * 2e-6 + 10 * 4e-6 (base output kept) */
+	expect_units(c.total, "2042000000000000");
+	cr_assert(strstr(c.note, "no output rate: base rate used") != NULL,
+		  "%s", c.note);
 }
 
 Test(prices, overflow_is_reported_not_wrapped)
@@ -517,11 +539,21 @@ Test(prices, cost_init_zeroes_and_sizes)
 Test(prices, component_and_rule_names)
 {
 	const char *want[] = {"input", "cache_read", "cache_write_5m",
-			      "cache_write_1h", "output", "reasoning"};
+			      "cache_write_1h", "output", "reasoning",
+			      "input_audio", "input_image", "input_video",
+			      "output_audio", "output_image", "request",
+			      "web_search", "file_search"};
+	const char *rules[] = {"none", "exact", "add_provider",
+			       "strip_provider", "deployment", "bedrock",
+			       "vertex", "fine_tune", "openrouter", "undated"};
 	int i;
 
+	cr_assert_eq(LC_ARRAY_LEN(want), LLMCOST_C_COUNT);
 	for (i = 0; i < LLMCOST_C_COUNT; i++)
 		cr_assert_str_eq(llmcost_component_name(i), want[i]);
+	for (i = 0; i < (int)LC_ARRAY_LEN(rules); i++)
+		cr_assert_str_eq(llmcost_rule_name(i), rules[i]);
+	cr_assert_str_eq(llmcost_rule_name((int)LC_ARRAY_LEN(rules)), "");
 	cr_assert_str_eq(llmcost_component_name(LLMCOST_C_COUNT), "");
 	cr_assert_str_eq(llmcost_component_name(-1), "");
 	cr_assert_str_eq(llmcost_rule_name(LLMCOST_RULE_NONE), "none");
@@ -530,7 +562,24 @@ Test(prices, component_and_rule_names)
 			 "add_provider");
 	cr_assert_str_eq(llmcost_rule_name(LLMCOST_RULE_STRIP_PROVIDER),
 			 "strip_provider");
-	cr_assert_str_eq(llmcost_rule_name(4), "");
+	cr_assert_str_eq(llmcost_rule_name(LLMCOST_RULE_UNDATED), "undated");
+	cr_assert_str_eq(llmcost_rule_name(-1), "");
+}
+
+Test(prices, unknown_dated_name_is_its_alias_only_as_an_approximation)
+{
+	/* Only "gpt-4o" is known; its dated snapshot is not. */
+	llmcost_record r = rec("gpt-4o-2024-08-06", 1000, 0);
+	llmcost_cost c;
+
+	cr_assert_eq(price(&r, &c), LLMCOST_OK, "%s", c.note);
+	cr_assert_eq(c.rule, LLMCOST_RULE_UNDATED);
+	cr_assert_eq(c.flags, LLMCOST_COST_APPROXIMATE);
+	cr_assert_str_eq(c.price_key, "gpt-4o");
+	expect_units(c.total, "2500000000000000");
+	cr_assert(strstr(c.note, "approximate") != NULL, "%s", c.note);
+	cr_assert(strstr(c.note, "'gpt-4o-2024-08-06'") != NULL, "%s",
+		  c.note);
 }
 
 Test(prices, count_includes_aliases)

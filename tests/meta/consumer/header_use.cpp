@@ -56,6 +56,31 @@ int main()
 	CHECK(llmcost_money_add(one, one, &sum) == LLMCOST_OK);
 	CHECK(llmcost_money_format(sum, text, sizeof text) == 11);
 	CHECK(std::strcmp(text, "0.000000002") == 0);
+	// The pricing additions of 0.2, from C++.
+	CHECK(llmcost_usage_parse(LLMCOST_USAGE_ANTHROPIC,
+				  "{\"input_tokens\": 5, \"output_tokens\": 1,"
+				  " \"cache_read_input_tokens\": 10}",
+				  static_cast<std::size_t>(-1), &rec) ==
+	      LLMCOST_OK);
+	CHECK(rec.input_tokens == 15 && rec.cached_tokens == 10);
+	CHECK(std::strcmp(llmcost_service_tier_name(LLMCOST_TIER_FLEX),
+			  "flex") == 0);
+	CHECK(cost.unrated == 0 && cost.units[LLMCOST_C_FILE_SEARCH] == 0);
+	CHECK(std::strcmp(llmcost_lint_kind_name(LLMCOST_LINT_SCALE),
+			  "scale") == 0);
+	// The rollup engine of 0.2, from C++.
+	llmcost_rollup_options opts;
+	llmcost_rollup *rollup = 0;
+	llmcost_snapshot *snap = 0;
+	llmcost_rollup_options_init(&opts);
+	CHECK(llmcost_rollup_options_add(&opts,
+					 LLMCOST_DIM_BIT(LLMCOST_DIM_TENANT),
+					 LLMCOST_BUCKET_MONTH, 100, 8) == 0);
+	CHECK(llmcost_rollup_new_with(&rollup, &opts) == LLMCOST_OK);
+	CHECK(llmcost_rollup_snapshot(rollup, &snap) == LLMCOST_OK);
+	CHECK(llmcost_snapshot_grouping_count(snap) == 1);
+	llmcost_snapshot_free(snap);
+	llmcost_rollup_free(rollup);
 	if (failures == 0)
 		std::printf("header_use.cpp: all checks passed\n");
 	return failures == 0 ? 0 : 1;

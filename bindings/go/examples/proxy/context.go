@@ -1,0 +1,7 @@
+package main
+
+import "context"
+
+func contextWith(ctx context.Context, who owner) context.Context {
+	return context.WithValue(ctx, ownerKey{}, who)
+}

@@ -1,0 +1,3 @@
+module llmcost.dev/go
+
+go 1.21

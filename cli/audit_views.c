@@ -1,0 +1,286 @@
+/*
+ * audit_views.c - the audit's views: sums of the rollup's groups by team,
+ * user, feature, model, UTC day and (team, user), and the team medians of
+ * prompt size.
+ *
+ * Every sum is checked, although the audit's budget (audit.c) already
+ * keeps each of them in range.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+
+
+static struct cli_stat *cli_view_get(struct cli_view *v, const char *key,
+				     size_t len)
+{
+	const char *stored;
+	uint32_t pos;
+
+	if (v->index == NULL && (v->index = lc_map_new()) == NULL)
+		return NULL;
+	if (lc_map_get(v->index, key, len, &pos))
+		return &v->v[pos];
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		struct cli_stat *grown = realloc(v->v, cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return NULL;
+		v->v = grown;
+		v->cap = cap;
+	}
+	if (lc_map_put(v->index, key, len, (uint32_t)v->n, &stored))
+		return NULL;
+	memset(&v->v[v->n], 0, sizeof(v->v[v->n]));
+	v->v[v->n].key = stored;
+	v->v[v->n].median2 = -1;
+	return &v->v[v->n++];
+}
+
+
+void cli_view_free(struct cli_view *v)
+{
+	lc_map_free(v->index);
+	free(v->v);
+}
+
+
+static int cli_add64(int64_t *sum, int64_t v)
+{
+	return __builtin_add_overflow(*sum, v, sum) ? -1 : 0;
+}
+
+
+static int cli_stat_counts(struct cli_stat *s, const llmcost_group *g)
+{
+	size_t i;
+
+	if (cli_add64(&s->requests, g->requests) ||
+	    cli_add64(&s->priced, g->priced_requests) ||
+	    cli_add64(&s->unpriced, g->unpriced_requests) ||
+	    cli_add64(&s->retries, g->retries) ||
+	    cli_add64(&s->errors, g->errors))
+		return -1;
+	for (i = 0; i < LLMCOST_T_COUNT; i++)
+		if (cli_add64(&s->tokens[i], g->tokens[i]))
+			return -1;
+	return 0;
+}
+
+
+static int cli_stat_add(struct cli_stat *s, const llmcost_group *g)
+{
+	size_t i;
+
+	if (cli_stat_counts(s, g) ||
+	    lc_i128_add(s->total, lc_money_to_i128(g->total), &s->total))
+		return -1;
+	for (i = 0; i < LLMCOST_C_COUNT; i++)
+		if (lc_i128_add(s->component[i],
+				lc_money_to_i128(g->component[i]),
+				&s->component[i]))
+			return -1;
+	return 0;
+}
+
+
+static int cli_view_add(struct cli_view *v, const char *key,
+			const llmcost_group *g)
+{
+	struct cli_stat *s = cli_view_get(v, key, strlen(key));
+
+	return s == NULL ? -1 : cli_stat_add(s, g);
+}
+
+
+void cli_day_name(int64_t day_ms, char *buf, size_t size)
+{
+	if (day_ms == LLMCOST_TIME_UNKNOWN ||
+	    lc_time_format(day_ms, buf, size) < 10)
+		snprintf(buf, size, "(no time)");
+	else
+		buf[10] = '\0';
+}
+
+
+static int cli_day_add(struct cli_view *v, const llmcost_group *g)
+{
+	char day[40];
+	struct cli_stat *s;
+
+	cli_day_name(g->day_start_ms, day, sizeof(day));
+	s = cli_view_get(v, day, strlen(day));
+	if (s == NULL)
+		return -1;
+	s->day_ms = g->day_start_ms;
+	return cli_stat_add(s, g);
+}
+
+
+/* Keyed by the exact pair: the team's length, the team, then the user,
+ * so that no two pairs share a key whatever bytes they hold. */
+static int cli_team_user_add(struct cli_view *v, const llmcost_group *g)
+{
+	const char *team = g->key[LLMCOST_DIM_TEAM];
+	const char *user = g->key[LLMCOST_DIM_USER];
+	size_t nt = strlen(team), nu = strlen(user);
+	char prefix[24], *key;
+	struct cli_stat *s;
+	int np;
+
+	np = snprintf(prefix, sizeof(prefix), "%zu:", nt);
+	key = malloc((size_t)np + nt + nu + 1);
+	if (key == NULL)
+		return -1;
+	memcpy(key, prefix, (size_t)np);
+	memcpy(key + np, team, nt);
+	memcpy(key + np + nt, user, nu + 1);
+	s = cli_view_get(v, key, (size_t)np + nt + nu);
+	free(key);
+	if (s == NULL)
+		return -1;
+	s->team = team;
+	s->user = user;
+	return cli_stat_add(s, g);
+}
+
+
+int cli_views_build(struct cli_audit *a)
+{
+	size_t i, n = llmcost_rollup_count(a->rollup);
+	llmcost_group g;
+
+	for (i = 0; i < n; i++) {
+		llmcost_group_init(&g);
+		if (llmcost_rollup_group(a->rollup, i, &g) != LLMCOST_OK)
+			return -1;
+		if (cli_stat_add(&a->total, &g) ||
+		    cli_view_add(&a->team, g.key[LLMCOST_DIM_TEAM], &g) ||
+		    cli_view_add(&a->user, g.key[LLMCOST_DIM_USER], &g) ||
+		    cli_view_add(&a->feature, g.key[LLMCOST_DIM_FEATURE],
+				 &g) ||
+		    cli_view_add(&a->model, g.key[LLMCOST_DIM_MODEL], &g) ||
+		    cli_day_add(&a->day, &g) ||
+		    cli_team_user_add(&a->team_user, &g))
+			return -1;
+	}
+	a->total.key = "total";
+	return 0;
+}
+
+
+/* ---- order ------------------------------------------------------------ */
+
+/* Highest cost first, then the most requests, then the key. */
+static int cli_cmp_stat(const void *pa, const void *pb)
+{
+	const struct cli_stat *a = pa, *b = pb;
+
+	if (a->total != b->total)
+		return a->total > b->total ? -1 : 1;
+	if (a->requests != b->requests)
+		return a->requests > b->requests ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+
+/* Oldest day first; rows without a time last. */
+static int cli_cmp_day(const void *pa, const void *pb)
+{
+	const struct cli_stat *a = pa, *b = pb;
+	int ua = a->day_ms == LLMCOST_TIME_UNKNOWN;
+	int ub = b->day_ms == LLMCOST_TIME_UNKNOWN;
+
+	if (ua != ub)
+		return ua - ub;
+	return (a->day_ms > b->day_ms) - (a->day_ms < b->day_ms);
+}
+
+
+static void cli_view_sort(struct cli_view *v,
+			  int (*cmp)(const void *, const void *))
+{
+	if (v->n > 1)
+		qsort(v->v, v->n, sizeof(*v->v), cmp);
+}
+
+
+lc_i128 cli_stat_per_request(const struct cli_stat *s)
+{
+	return s->priced > 0 ? s->total / s->priced : 0;
+}
+
+
+/* ---- the team median of prompt size --------------------------------- */
+
+int64_t cli_input_per_request(const struct cli_stat *s)
+{
+	return s->requests > 0 ? s->tokens[LLMCOST_T_INPUT] / s->requests
+			       : -1;
+}
+
+
+/* By team, users without requests last, then by input per request. */
+static int cli_cmp_team_input(const void *pa, const void *pb)
+{
+	const struct cli_stat *a = pa, *b = pb;
+	int64_t x = cli_input_per_request(a), y = cli_input_per_request(b);
+	int c = strcmp(a->team, b->team);
+
+	if (c != 0)
+		return c;
+	if ((x < 0) != (y < 0))
+		return x < 0 ? 1 : -1;
+	return (x > y) - (x < y);
+}
+
+
+/* Sets median2 of every user in v->v[from, to) (one team, sorted). */
+static void cli_team_median(struct cli_view *v, size_t from, size_t to)
+{
+	size_t n = 0, k, i;
+	lc_i128 m2;
+
+	while (from + n < to && cli_input_per_request(&v->v[from + n]) >= 0)
+		n++;
+	if (n == 0)
+		return;
+	k = from + n / 2;
+	m2 = 2 * (lc_i128)cli_input_per_request(&v->v[k]);
+	if (n % 2 == 0)
+		m2 = (lc_i128)cli_input_per_request(&v->v[k]) +
+		     cli_input_per_request(&v->v[k - 1]);
+	for (i = from; i < to; i++)
+		v->v[i].median2 = m2;
+}
+
+
+static void cli_team_medians(struct cli_view *v)
+{
+	size_t i = 0, j;
+
+	cli_view_sort(v, cli_cmp_team_input);
+	while (i < v->n) {
+		for (j = i; j < v->n && strcmp(v->v[j].team, v->v[i].team) ==
+		     0; j++)
+			;
+		cli_team_median(v, i, j);
+		i = j;
+	}
+}
+
+
+void cli_views_finish(struct cli_audit *a)
+{
+	cli_view_sort(&a->team, cli_cmp_stat);
+	cli_view_sort(&a->user, cli_cmp_stat);
+	cli_view_sort(&a->feature, cli_cmp_stat);
+	cli_view_sort(&a->model, cli_cmp_stat);
+	cli_view_sort(&a->day, cli_cmp_day);
+	cli_team_medians(&a->team_user);
+	cli_view_sort(&a->team_user, cli_cmp_stat);
+	if (a->team_user.n > CLI_TOP_USERS)
+		a->team_user.n = CLI_TOP_USERS;
+}

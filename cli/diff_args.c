@@ -1,0 +1,262 @@
+/*
+ * diff_args.c - the options of `llmcost diff`.  The command's own
+ * options are taken out here; the rest (inputs, --prices, --map, --where,
+ * --tags, -o, ...) are read by the common parser as for `audit`.
+ */
+#include <stdlib.h>
+
+#include "diff.h"
+
+#define DAY_MS 86400000LL
+
+
+static int diff_usage(const char *what, const char *arg)
+{
+	cli_error("diff: %s: '%s' (see docs/diff.md)", what, arg);
+	return CLI_EXIT_USAGE;
+}
+
+
+static int diff_range(const char *arg, struct diff_period *p)
+{
+	const char *dots = strstr(arg, "..");
+	int64_t a, b;
+
+	if (dots == NULL || lc_time_parse(arg, (size_t)(dots - arg), &a) ||
+	    lc_time_parse(dots + 2, strlen(dots + 2), &b) || b < a)
+		return diff_usage("expected FROM..TO dates, TO inclusive", arg);
+	p->from = lc_time_day_start(a);
+	p->to = lc_time_day_start(b) + DAY_MS;
+	p->whole = 0;
+	return CLI_EXIT_OK;
+}
+
+
+static int diff_by(struct diff_run *d, const char *arg)
+{
+	const char *p = arg;
+
+	d->dims = 0;
+	d->nby = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+		int dim;
+
+		for (dim = 0; dim < LLMCOST_DIM_COUNT; dim++)
+			if (strlen(llmcost_dim_name(dim)) == n &&
+			    strncmp(llmcost_dim_name(dim), p, n) == 0)
+				break;
+		if (dim == LLMCOST_DIM_COUNT || (d->dims >> dim) & 1u)
+			return diff_usage("--by: unknown or repeated "
+					  "dimension", arg);
+		d->dims |= LLMCOST_DIM_BIT(dim);
+		d->by[d->nby++] = dim;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return d->nby > 0 ? CLI_EXIT_OK : diff_usage("--by: empty", arg);
+}
+
+
+static int diff_money(const char *arg, lc_i128 *out)
+{
+	if (cli_decimal_scaled(arg, 18, 1, out, NULL) != LLMCOST_OK ||
+	    *out < 0)
+		return diff_usage("--min-usd: expected dollars >= 0", arg);
+	return CLI_EXIT_OK;
+}
+
+
+static int diff_pct(const char *arg, int64_t *out)
+{
+	lc_i128 v;
+
+	if (cli_decimal_scaled(arg, 2, 1, &v, NULL) != LLMCOST_OK || v < 0 ||
+	    v > INT64_MAX)
+		return diff_usage("--min-pct: expected a percent >= 0", arg);
+	*out = (int64_t)v;
+	return CLI_EXIT_OK;
+}
+
+
+static int diff_format(struct diff_run *d, const char *arg)
+{
+	if (strcmp(arg, "text") == 0)
+		d->format = DIFF_TEXT;
+	else if (strcmp(arg, "md") == 0 || strcmp(arg, "markdown") == 0)
+		d->format = DIFF_MD;
+	else if (strcmp(arg, "json") == 0)
+		d->format = DIFF_JSON;
+	else
+		return diff_usage("--format: expected text, md or json", arg);
+	return CLI_EXIT_OK;
+}
+
+
+static int diff_period_name(struct diff_run *d, const char *arg)
+{
+	if (strcmp(arg, "week") != 0 && strcmp(arg, "month") != 0 &&
+	    strcmp(arg, "day") != 0)
+		return diff_usage("--period: expected week, month or day",
+				  arg);
+	d->period_name = arg;
+	return CLI_EXIT_OK;
+}
+
+
+static const char *const diff_names[] = {
+	"--baseline", "--current", "--period", "--baseline-snapshot",
+	"--current-snapshot", "--by", "--min-usd", "--min-pct", "--format"
+};
+
+
+static int diff_is_ours(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < LC_ARRAY_LEN(diff_names); i++)
+		if (strcmp(name, diff_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+
+/* Applies option name with value; 1 if name is not ours. */
+static int diff_option(struct diff_run *d, const char *name,
+		       const char *v)
+{
+	if (strcmp(name, "--baseline") == 0)
+		return diff_range(v, &d->period[0]);
+	if (strcmp(name, "--current") == 0)
+		return diff_range(v, &d->period[1]);
+	if (strcmp(name, "--period") == 0)
+		return diff_period_name(d, v);
+	if (strcmp(name, "--baseline-snapshot") == 0)
+		d->snap_path[0] = v;
+	else if (strcmp(name, "--current-snapshot") == 0)
+		d->snap_path[1] = v;
+	else if (strcmp(name, "--by") == 0)
+		return diff_by(d, v);
+	else if (strcmp(name, "--min-usd") == 0)
+		return diff_money(v, &d->min_usd);
+	else if (strcmp(name, "--min-pct") == 0)
+		return diff_pct(v, &d->min_pct);
+	else if (strcmp(name, "--format") == 0)
+		return diff_format(d, v);
+	else
+		return 1;
+	return CLI_EXIT_OK;
+}
+
+
+/* One argument at argv[*i]; *taken 1 if it was ours. */
+static int diff_arg(struct diff_run *d, int argc, char **argv, int *i,
+		    int *taken)
+{
+	char name[64];
+	const char *arg = argv[*i], *eq = strchr(arg, '=');
+	const char *v;
+
+	*taken = 0;
+	if (strncmp(arg, "--", 2) != 0 || (eq != NULL &&
+	    (size_t)(eq - arg) >= sizeof(name)))
+		return CLI_EXIT_OK;
+	snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - arg) : 63, arg);
+	if (!diff_is_ours(name))
+		return CLI_EXIT_OK;
+	if (eq == NULL && *i + 1 >= argc)
+		return diff_usage("option needs a value", arg);
+	v = eq != NULL ? eq + 1 : argv[++*i];
+	*taken = 1;
+	return diff_option(d, name, v);
+}
+
+
+static int diff_check(const struct diff_run *d)
+{
+	int snaps = (d->snap_path[0] != NULL) + (d->snap_path[1] != NULL);
+	int ranges = (d->period[0].to != 0) + (d->period[1].to != 0);
+
+	if (snaps == 1)
+		return diff_usage("give both --baseline-snapshot and "
+				  "--current-snapshot", "");
+	if (ranges == 1)
+		return diff_usage("give both --baseline and --current", "");
+	if ((snaps != 0) + (ranges != 0) + (d->period_name != NULL) != 1)
+		return diff_usage("give one of --baseline/--current, --period "
+				  "or the two snapshots", "");
+	return CLI_EXIT_OK;
+}
+
+
+static void diff_defaults(struct diff_run *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->dims = LLMCOST_DIM_BIT(LLMCOST_DIM_TEAM);
+	d->by[0] = LLMCOST_DIM_TEAM;
+	d->nby = 1;
+}
+
+
+/* Splits argv into ours (applied to d) and the rest, as an `audit`
+ * command line in rest[0..*nrest). */
+static int diff_split(struct diff_run *d, int argc, char **argv,
+		      char **rest, int *nrest)
+{
+	int i, taken, rc, only_files = 0;
+
+	rest[0] = argv[0];
+	rest[1] = "audit";
+	*nrest = 2;
+	for (i = 2; i < argc; i++) {
+		taken = 0;
+		if (strcmp(argv[i], "--") == 0)
+			only_files = 1;
+		if (!only_files) {
+			rc = diff_arg(d, argc, argv, &i, &taken);
+			if (rc != CLI_EXIT_OK)
+				return rc;
+		}
+		if (!taken)
+			rest[(*nrest)++] = argv[i];
+	}
+	/* Snapshots need no log; the common parser wants an input. */
+	if (d->snap_path[0] != NULL)
+		rest[(*nrest)++] = "-";
+	rest[*nrest] = NULL;
+	return diff_check(d);
+}
+
+
+int cli_diff_main(int argc, char **argv)
+{
+	struct diff_run d;
+	struct cli_opts o;
+	llmcost_prices *prices = NULL;
+	char **rest = calloc((size_t)argc + 3, sizeof(*rest));
+	int nrest, rc;
+
+	diff_defaults(&d);
+	if (rest == NULL)
+		return CLI_EXIT_IO;
+	rc = diff_split(&d, argc, argv, rest, &nrest);
+	if (rc != CLI_EXIT_OK) {
+		free(rest);
+		return rc;
+	}
+	rc = cli_opts_parse(&o, nrest, rest);
+	if (rc == CLI_EXIT_OK)
+		rc = cli_out_check(&o);
+	if (rc == CLI_EXIT_OK)
+		rc = cli_prices_load(&o, &prices);
+	if (rc == CLI_EXIT_OK)
+		rc = cli_tags_load(&o);
+	if (rc == CLI_EXIT_OK)
+		rc = cli_diff_run(&d, &o, prices);
+	llmcost_prices_free(prices);
+	cli_opts_free(&o);
+	diff_run_free(&d);
+	free(rest);
+	return rc < 0 ? CLI_EXIT_OK : rc;
+}

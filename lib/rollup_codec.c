@@ -1,0 +1,879 @@
+/*
+ * rollup_codec.c - the binary snapshot format, version 1
+ * (docs/snapshot.md has the full layout).
+ *
+ *   "LLMCSNAP"  u32 version  u32 flags  u64 payload length   (24 bytes)
+ *   payload
+ *   u64 XXH3-64 of every byte before it
+ *
+ * Fixed-width integers are little-endian.  The payload is a sequence of
+ * LEB128 varints (u: unsigned; s: signed, zigzag-coded), 128-bit for
+ * money, and raw key bytes.  A varint must use as few bytes as its value
+ * needs, so that a snapshot has exactly one encoding.
+ *
+ * The reader trusts nothing: it checks the frame, then every length
+ * against the bytes left, every count and sum against what records could
+ * produce, and the canonical order (which also rules out duplicates).  It
+ * builds into a fresh snapshot and hands it over only when all is well.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rollup.h"
+
+#define LC_MAGIC "LLMCSNAP"
+#define LC_MAGIC_LEN 8
+#define LC_HEADER_SIZE 24
+#define LC_TRAILER_SIZE 8
+#define LC_FIXED_COUNTS 7	/* records .. latency max, per group */
+#define LC_MONEY_FIXED 3	/* total, contracted, effective */
+
+
+/* ---- writing ---------------------------------------------------------- */
+
+void lc_buf_put(struct lc_buf *b, const void *data, size_t len)
+{
+	size_t cap;
+	char *p;
+
+	if (b->failed || len == 0)
+		return;
+	if (len > b->cap - b->len) {
+		cap = b->cap ? b->cap : 4096;
+		while (cap - b->len < len && cap < SIZE_MAX / 2)
+			cap *= 2;
+		p = cap - b->len < len ? NULL : lc_realloc(b->p, cap);
+		if (p == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+}
+
+
+void lc_buf_free(struct lc_buf *b)
+{
+	lc_free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+
+static void lc_put_le(struct lc_buf *b, uint64_t v, int bytes)
+{
+	unsigned char out[8];
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		out[i] = (unsigned char)(v >> (8 * i));
+	lc_buf_put(b, out, (size_t)bytes);
+}
+
+
+static void lc_put_wide(struct lc_buf *b, unsigned __int128 v)
+{
+	unsigned char out[19];
+	size_t n = 0;
+
+	do {
+		out[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v != 0)
+			out[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	lc_buf_put(b, out, n);
+}
+
+
+static void lc_put_u(struct lc_buf *b, uint64_t v)
+{
+	lc_put_wide(b, v);
+}
+
+
+static void lc_put_s(struct lc_buf *b, int64_t v)
+{
+	lc_put_u(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+
+static void lc_put_m(struct lc_buf *b, lc_i128 v)
+{
+	lc_put_wide(b, ((unsigned __int128)v << 1) ^
+		       (unsigned __int128)(v >> 127));
+}
+
+
+static void lc_put_key(struct lc_buf *b, const llmcost_snapshot *s,
+		       uint64_t off, uint32_t len)
+{
+	lc_put_u(b, len);
+	lc_buf_put(b, s->keys + off, len);
+}
+
+
+static void lc_put_sketch(struct lc_buf *b, const lc_sk_entry *e, size_t n)
+{
+	size_t i;
+
+	lc_put_u(b, n);
+	for (i = 0; i < n; i++) {
+		unsigned index = lc_ske_index(e[i]);
+		unsigned prev = i == 0 ? 0 : lc_ske_index(e[i - 1]) + 1;
+
+		lc_put_u(b, index - prev);
+		lc_put_u(b, lc_ske_count(e[i]));
+	}
+}
+
+
+static void lc_put_sums(struct lc_buf *b, const struct lc_sums *s)
+{
+	size_t i;
+
+	lc_put_u(b, (uint64_t)s->n[LC_N_RECORDS]);
+	lc_put_u(b, (uint64_t)s->n[LC_N_REQUESTS]);
+	lc_put_u(b, (uint64_t)s->n[LC_N_UNPRICED]);
+	lc_put_u(b, (uint64_t)s->n[LC_N_RETRIES]);
+	lc_put_u(b, (uint64_t)s->n[LC_N_ERRORS]);
+	lc_put_u(b, (uint64_t)s->n[LC_N_LATENCY]);
+	lc_put_u(b, (uint64_t)s->latency_max);
+	for (i = 0; i < LLMCOST_T_COUNT; i++)
+		lc_put_u(b, (uint64_t)s->n[LC_N_TOKENS + i]);
+	for (i = 0; i < LLMCOST_U_COUNT; i++)
+		lc_put_u(b, (uint64_t)s->n[LC_N_UNITS + i]);
+	for (i = 0; i < LC_M_COUNT; i++)
+		lc_put_m(b, s->m[i]);
+}
+
+
+static void lc_put_group(struct lc_buf *b, const llmcost_snapshot *s,
+			 const struct lc_sgroup *g)
+{
+	int k;
+
+	lc_put_u(b, g->grouping);
+	lc_put_u(b, g->flags);
+	lc_put_s(b, g->bucket_start);
+	lc_put_key(b, s, g->key_off, g->key_len);
+	lc_put_sums(b, &g->sums);
+	for (k = 0; k < LLMCOST_M_COUNT; k++)
+		lc_put_sketch(b, lc_snap_sk_at(s, g->sk_off[k]), g->sk_n[k]);
+}
+
+
+static void lc_put_heavy(struct lc_buf *b, const llmcost_snapshot *s,
+			 const struct lc_sgrouping *gr)
+{
+	size_t i;
+
+	lc_put_m(b, gr->hh_total);
+	lc_put_m(b, gr->hh_bound);
+	lc_put_u(b, gr->hh_count);
+	for (i = 0; i < gr->hh_count; i++) {
+		const struct lc_hh_entry *e = &s->hh[gr->hh_first + i];
+
+		lc_put_key(b, s, e->key_off, e->key_len);
+		lc_put_m(b, e->count);
+		lc_put_m(b, e->error);
+	}
+}
+
+
+static void lc_put_payload(struct lc_buf *b, const llmcost_snapshot *s)
+{
+	size_t i;
+
+	lc_put_u(b, LLMCOST_T_COUNT);
+	lc_put_u(b, LLMCOST_U_COUNT);
+	lc_put_u(b, LC_M_COUNT);
+	lc_put_u(b, s->ngr);
+	for (i = 0; i < s->ngr; i++) {
+		lc_put_u(b, s->gr[i].dims);
+		lc_put_u(b, s->gr[i].bucket);
+		lc_put_u(b, s->gr[i].heavy);
+		lc_put_u(b, s->gr[i].max_groups);
+	}
+	lc_put_u(b, s->ng);
+	for (i = 0; i < s->ng; i++)
+		lc_put_group(b, s, &s->g[i]);
+	for (i = 0; i < s->ngr; i++)
+		lc_put_heavy(b, s, &s->gr[i]);
+}
+
+
+int lc_snap_encode(const llmcost_snapshot *s, struct lc_buf *b)
+{
+	size_t start = b->len, i;
+	uint64_t payload, sum;
+
+	lc_buf_put(b, LC_MAGIC, LC_MAGIC_LEN);
+	lc_put_le(b, LLMCOST_SNAPSHOT_VERSION, 4);
+	lc_put_le(b, 0, 4);
+	lc_put_le(b, 0, 8);
+	lc_put_payload(b, s);
+	if (b->failed)
+		return LLMCOST_E_NOMEM;
+	payload = b->len - start - LC_HEADER_SIZE;
+	for (i = 0; i < 8; i++)
+		b->p[start + 16 + i] = (char)(payload >> (8 * i));
+	sum = lc_hash(b->p + start, b->len - start);
+	lc_put_le(b, sum, 8);
+	return b->failed ? LLMCOST_E_NOMEM : LLMCOST_OK;
+}
+
+
+/* ---- reading: primitives --------------------------------------------- */
+
+struct lc_rd {
+	const unsigned char *base, *p, *end;
+	const char *why;		/* what was wrong, once something was */
+	int nomem;			/* it was memory, not the data */
+};
+
+
+static int lc_bad(struct lc_rd *rd, const char *why)
+{
+	if (rd->why == NULL)
+		rd->why = why;
+	return -1;
+}
+
+
+static int lc_nomem(struct lc_rd *rd)
+{
+	rd->nomem = 1;
+	return lc_bad(rd, "out of memory");
+}
+
+
+static int lc_get_wide(struct lc_rd *rd, unsigned __int128 *out,
+		       unsigned max_bits)
+{
+	unsigned __int128 v = 0;
+	unsigned shift = 0;
+	unsigned char c;
+
+	do {
+		if (rd->p >= rd->end)
+			return lc_bad(rd, "truncated number");
+		c = *rd->p++;
+		if (shift >= max_bits ||
+		    (shift > 0 && max_bits - shift < 7 &&
+		     (c & 0x7f) >> (max_bits - shift) != 0))
+			return lc_bad(rd, "number too large");
+		v |= (unsigned __int128)(c & 0x7f) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	if (c == 0 && shift > 7)
+		return lc_bad(rd, "number not in its shortest form");
+	*out = v;
+	return 0;
+}
+
+
+static int lc_get_u(struct lc_rd *rd, uint64_t *out)
+{
+	unsigned __int128 v;
+
+	if (lc_get_wide(rd, &v, 64) != 0)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+
+/* An unsigned value that must fit int64. */
+static int lc_get_n(struct lc_rd *rd, int64_t *out)
+{
+	uint64_t v;
+
+	if (lc_get_u(rd, &v) != 0)
+		return -1;
+	if (v > INT64_MAX)
+		return lc_bad(rd, "count out of range");
+	*out = (int64_t)v;
+	return 0;
+}
+
+
+static int lc_get_s(struct lc_rd *rd, int64_t *out)
+{
+	uint64_t v;
+
+	if (lc_get_u(rd, &v) != 0)
+		return -1;
+	*out = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+	return 0;
+}
+
+
+static int lc_get_m(struct lc_rd *rd, lc_i128 *out)
+{
+	unsigned __int128 v;
+
+	if (lc_get_wide(rd, &v, 128) != 0)
+		return -1;
+	*out = (lc_i128)(v >> 1) ^ -(lc_i128)(v & 1);
+	return 0;
+}
+
+
+static int lc_get_small(struct lc_rd *rd, uint32_t limit, uint32_t *out,
+			const char *why)
+{
+	uint64_t v;
+
+	if (lc_get_u(rd, &v) != 0)
+		return -1;
+	if (v > limit)
+		return lc_bad(rd, why);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+
+/* A key: its bytes go to s's pool. */
+static int lc_get_key(struct lc_rd *rd, llmcost_snapshot *s, uint32_t dims,
+		      uint64_t *off, uint32_t *len)
+{
+	uint64_t n;
+
+	if (lc_get_u(rd, &n) != 0)
+		return -1;
+	if (n > (uint64_t)(rd->end - rd->p) || n > UINT32_MAX)
+		return lc_bad(rd, "key longer than the data");
+	if (lc_key_check((const char *)rd->p, (size_t)n, dims) != 0)
+		return lc_bad(rd, "key does not fit its grouping");
+	if (lc_snap_key_add(s, (const char *)rd->p, (size_t)n, off) != 0)
+		return lc_nomem(rd);
+	rd->p += n;
+	*len = (uint32_t)n;
+	return 0;
+}
+
+
+/* ---- reading: the parts ---------------------------------------------- */
+
+/* How many of each kind of sum the writer had. */
+struct lc_shape {
+	uint32_t tokens, units, money;
+};
+
+
+static int lc_get_shape(struct lc_rd *rd, struct lc_shape *sh)
+{
+	if (lc_get_small(rd, UINT32_MAX, &sh->tokens, "") != 0 ||
+	    lc_get_small(rd, UINT32_MAX, &sh->units, "") != 0 ||
+	    lc_get_small(rd, UINT32_MAX, &sh->money, "") != 0)
+		return -1;
+	if (sh->money < LC_MONEY_FIXED)
+		return lc_bad(rd, "too few money sums");
+	return 0;
+}
+
+
+static int lc_get_grouping(struct lc_rd *rd, struct lc_sgrouping *g)
+{
+	memset(g, 0, sizeof(*g));
+	if (lc_get_small(rd, LC_DIMS_ALL, &g->dims, "unknown dimension") ||
+	    lc_get_small(rd, LLMCOST_BUCKET_COUNT - 1, &g->bucket,
+			 "unknown time bucket") ||
+	    lc_get_small(rd, LLMCOST_HEAVY_MAX, &g->heavy,
+			 "too many heavy hitters") ||
+	    lc_get_u(rd, &g->max_groups))
+		return -1;
+	return 0;
+}
+
+
+static int lc_get_groupings(struct lc_rd *rd, llmcost_snapshot *s)
+{
+	uint32_t n, i;
+
+	if (lc_get_small(rd, LLMCOST_GROUPING_MAX, &n, "too many groupings"))
+		return -1;
+	s->gr = lc_calloc(n ? n : 1, sizeof(*s->gr));
+	if (s->gr == NULL)
+		return lc_nomem(rd);
+	for (i = 0; i < n; i++) {
+		if (lc_get_grouping(rd, &s->gr[i]) != 0)
+			return -1;
+		if (i > 0 && lc_sgrouping_cmp(&s->gr[i - 1], &s->gr[i]) >= 0)
+			return lc_bad(rd, "groupings out of order");
+		s->ngr = i + 1;
+	}
+	return 0;
+}
+
+
+/* Reads n values of which this library keeps the first have. */
+static int lc_get_counts(struct lc_rd *rd, int64_t *dst, uint32_t n,
+			 uint32_t have)
+{
+	int64_t v;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (lc_get_n(rd, &v) != 0)
+			return -1;
+		if (i < have)
+			dst[i] = v;
+	}
+	return 0;
+}
+
+
+static int lc_get_sums(struct lc_rd *rd, const struct lc_shape *sh,
+		       struct lc_sums *s)
+{
+	int64_t fixed[LC_FIXED_COUNTS];
+	uint32_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (lc_get_counts(rd, fixed, LC_FIXED_COUNTS, LC_FIXED_COUNTS) ||
+	    lc_get_counts(rd, &s->n[LC_N_TOKENS], sh->tokens,
+			  LLMCOST_T_COUNT) ||
+	    lc_get_counts(rd, &s->n[LC_N_UNITS], sh->units, LLMCOST_U_COUNT))
+		return -1;
+	s->n[LC_N_RECORDS] = fixed[0];
+	s->n[LC_N_REQUESTS] = fixed[1];
+	s->n[LC_N_UNPRICED] = fixed[2];
+	s->n[LC_N_RETRIES] = fixed[3];
+	s->n[LC_N_ERRORS] = fixed[4];
+	s->n[LC_N_LATENCY] = fixed[5];
+	s->latency_max = fixed[6];
+	for (i = 0; i < sh->money; i++)
+		if (lc_get_m(rd, &s->m[i]) != 0)
+			return -1;
+	return 0;
+}
+
+
+static int lc_get_sketch(struct lc_rd *rd, llmcost_snapshot *s,
+			 uint64_t records, uint64_t *off, uint32_t *n)
+{
+	uint64_t count, gap, total;
+	uint32_t i, index = 0;
+
+	if (lc_get_small(rd, LC_SK_INDEX_LIMIT, n, "sketch too long") != 0)
+		return -1;
+	if (lc_snap_sk_room(s, *n) != LLMCOST_OK)
+		return lc_nomem(rd);
+	*off = s->sk_len;
+	for (i = 0; i < *n; i++) {
+		if (lc_get_u(rd, &gap) != 0 || lc_get_u(rd, &count) != 0)
+			return -1;
+		if (gap >= LC_SK_INDEX_LIMIT || count > LC_SK_COUNT_MAX ||
+		    (index = i == 0 ? (uint32_t)gap : index + 1 +
+		     (uint32_t)gap) >= LC_SK_INDEX_LIMIT)
+			return lc_bad(rd, "sketch entry out of range");
+		s->sk[s->sk_len + i] = lc_ske_make(index, count);
+	}
+	if (lc_sk_check(lc_snap_sk_at(s, s->sk_len), *n, &total) != 0 ||
+	    total != records)
+		return lc_bad(rd, "sketch does not match the records");
+	s->sk_len += *n;
+	return 0;
+}
+
+
+static int lc_group_valid(struct lc_rd *rd, const llmcost_snapshot *s,
+			  const struct lc_sgroup *g)
+{
+	const struct lc_sgrouping *gr = &s->gr[g->grouping];
+	const char *why = NULL;
+
+	if (g->flags & ~LLMCOST_GROUP_OVERFLOW)
+		return lc_bad(rd, "unknown group flags");
+	if ((g->flags & LLMCOST_GROUP_OVERFLOW) &&
+	    !lc_key_is_empty(s->keys + g->key_off, g->key_len))
+		return lc_bad(rd, "overflow group with a key");
+	if (!lc_bucket_is_start((int)gr->bucket, g->bucket_start))
+		return lc_bad(rd, "bucket start does not fit its bucket");
+	if (lc_sums_check(&g->sums, &why) != 0)
+		return lc_bad(rd, why);
+	if (s->ng > 0 && lc_sgroup_cmp(s, &s->g[s->ng - 1], g) >= 0)
+		return lc_bad(rd, "groups out of order");
+	return 0;
+}
+
+
+static int lc_get_group(struct lc_rd *rd, const struct lc_shape *sh,
+			llmcost_snapshot *s)
+{
+	struct lc_sgroup g;
+	uint64_t records;
+	int k;
+
+	memset(&g, 0, sizeof(g));
+	if (s->ngr == 0)
+		return lc_bad(rd, "group without groupings");
+	if (lc_get_small(rd, (uint32_t)s->ngr - 1, &g.grouping,
+			 "group of no grouping") ||
+	    lc_get_small(rd, UINT32_MAX, &g.flags, "") ||
+	    lc_get_s(rd, &g.bucket_start) ||
+	    lc_get_key(rd, s, s->gr[g.grouping].dims, &g.key_off,
+		       &g.key_len) ||
+	    lc_get_sums(rd, sh, &g.sums))
+		return -1;
+	records = (uint64_t)g.sums.n[LC_N_RECORDS];
+	for (k = 0; k < LLMCOST_M_COUNT; k++)
+		if (lc_get_sketch(rd, s, records, &g.sk_off[k],
+				  &g.sk_n[k]) != 0)
+			return -1;
+	if (lc_group_valid(rd, s, &g) != 0)
+		return -1;
+	if (lc_snap_group_add(s, &g) != LLMCOST_OK)
+		return lc_nomem(rd);
+	return 0;
+}
+
+
+static int lc_get_groups(struct lc_rd *rd, const struct lc_shape *sh,
+			 llmcost_snapshot *s)
+{
+	uint64_t n, i;
+
+	if (lc_get_u(rd, &n) != 0)
+		return -1;
+	if (n > (uint64_t)(rd->end - rd->p))
+		return lc_bad(rd, "more groups than bytes");
+	for (i = 0; i < n; i++)
+		if (lc_get_group(rd, sh, s) != 0)
+			return -1;
+	return 0;
+}
+
+
+static int lc_entry_valid(struct lc_rd *rd, const llmcost_snapshot *s,
+			  const struct lc_sgrouping *gr,
+			  const struct lc_hh_entry *e)
+{
+	const struct lc_hh_entry *prev;
+
+	if (e->error < 0 || e->error > e->count || e->count > gr->hh_total ||
+	    e->count < gr->hh_bound)
+		return lc_bad(rd, "heavy-hitter count out of its bounds");
+	if (s->nhh == gr->hh_first)
+		return 0;
+	prev = &s->hh[s->nhh - 1];
+	if (lc_key_cmp(s->keys + prev->key_off, prev->key_len,
+		       s->keys + e->key_off, e->key_len) >= 0)
+		return lc_bad(rd, "heavy hitters out of order");
+	return 0;
+}
+
+
+static int lc_get_heavy(struct lc_rd *rd, llmcost_snapshot *s,
+			struct lc_sgrouping *gr)
+{
+	struct lc_hh_entry e;
+	uint32_t n, i;
+
+	if (lc_get_m(rd, &gr->hh_total) || lc_get_m(rd, &gr->hh_bound) ||
+	    lc_get_small(rd, gr->heavy, &n, "more heavy hitters than k"))
+		return -1;
+	if (gr->hh_total < 0 || gr->hh_bound < 0 ||
+	    gr->hh_bound > gr->hh_total)
+		return lc_bad(rd, "heavy-hitter totals out of range");
+	gr->hh_first = s->nhh;
+	for (i = 0; i < n; i++) {
+		memset(&e, 0, sizeof(e));
+		if (lc_get_key(rd, s, gr->dims, &e.key_off, &e.key_len) ||
+		    lc_get_m(rd, &e.count) || lc_get_m(rd, &e.error) ||
+		    lc_entry_valid(rd, s, gr, &e))
+			return -1;
+		if (lc_snap_hh_add(s, &e) != LLMCOST_OK)
+			return lc_nomem(rd);
+	}
+	gr->hh_count = n;
+	return 0;
+}
+
+
+static int lc_get_payload(struct lc_rd *rd, llmcost_snapshot *s)
+{
+	struct lc_shape sh;
+	size_t i;
+
+	if (lc_get_shape(rd, &sh) != 0)
+		return -1;
+	if (sh.tokens > LLMCOST_T_COUNT || sh.units > LLMCOST_U_COUNT ||
+	    sh.money > LC_M_COUNT)
+		return 1;
+	if (lc_get_groupings(rd, s) || lc_get_groups(rd, &sh, s))
+		return -1;
+	for (i = 0; i < s->ngr; i++)
+		if (lc_get_heavy(rd, s, &s->gr[i]) != 0)
+			return -1;
+	if (rd->p != rd->end)
+		return lc_bad(rd, "bytes after the last section");
+	lc_snap_index(s);
+	return 0;
+}
+
+
+/* ---- reading: the frame ---------------------------------------------- */
+
+static uint64_t lc_le(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = bytes - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+
+static int lc_frame_check(const unsigned char *data, size_t len)
+{
+	uint64_t version, flags, payload;
+
+	if (len < LC_MAGIC_LEN || memcmp(data, LC_MAGIC, LC_MAGIC_LEN) != 0)
+		return lc_error(LLMCOST_E_PARSE, "snapshot: not an llmcost "
+				"snapshot (no LLMCSNAP magic)");
+	if (len < LC_HEADER_SIZE)
+		return lc_error(LLMCOST_E_PARSE, "snapshot: truncated header "
+				"(%zu bytes)", len);
+	version = lc_le(data + 8, 4);
+	if (version != LLMCOST_SNAPSHOT_VERSION)
+		return lc_error(LLMCOST_E_VERSION, "snapshot: format version "
+				"%llu; this library reads version %d only",
+				(unsigned long long)version,
+				LLMCOST_SNAPSHOT_VERSION);
+	flags = lc_le(data + 12, 4);
+	if (flags != 0)
+		return lc_error(LLMCOST_E_PARSE, "snapshot: unknown flags "
+				"0x%llx", (unsigned long long)flags);
+	payload = lc_le(data + 16, 8);
+	if (payload > len - LC_HEADER_SIZE ||
+	    len - LC_HEADER_SIZE - payload < LC_TRAILER_SIZE)
+		return lc_error(LLMCOST_E_PARSE, "snapshot: truncated: %zu "
+				"bytes, the header promises %llu", len,
+				(unsigned long long)payload +
+				LC_HEADER_SIZE + LC_TRAILER_SIZE);
+	if (len - LC_HEADER_SIZE - payload > LC_TRAILER_SIZE)
+		return lc_error(LLMCOST_E_PARSE, "snapshot: %llu bytes after "
+				"the checksum", (unsigned long long)(len -
+				LC_HEADER_SIZE - payload - LC_TRAILER_SIZE));
+	if (lc_hash(data, len - LC_TRAILER_SIZE) !=
+	    lc_le(data + len - LC_TRAILER_SIZE, 8))
+		return lc_error(LLMCOST_E_PARSE, "snapshot: checksum mismatch: "
+				"the data is corrupt");
+	return LLMCOST_OK;
+}
+
+
+int lc_snap_decode(const unsigned char *data, size_t len,
+		   llmcost_snapshot *s)
+{
+	struct lc_rd rd;
+	int rc = lc_frame_check(data, len);
+
+	if (rc != LLMCOST_OK)
+		return rc;
+	rd.base = data;
+	rd.p = data + LC_HEADER_SIZE;
+	rd.end = data + len - LC_TRAILER_SIZE;
+	rd.why = NULL;
+	rd.nomem = 0;
+	rc = lc_get_payload(&rd, s);
+	if (rd.nomem)
+		return lc_error(LLMCOST_E_NOMEM, "snapshot: no memory");
+	if (rc > 0)
+		return lc_error(LLMCOST_E_VERSION, "snapshot: written by a "
+				"newer library: it has more sums per group "
+				"than this one knows");
+	if (rc < 0)
+		return lc_error(LLMCOST_E_PARSE, "snapshot: byte %zu: %s",
+				(size_t)(rd.p - rd.base),
+				rd.why ? rd.why : "malformed");
+	return LLMCOST_OK;
+}
+
+
+/* ---- public functions ------------------------------------------------ */
+
+LLMCOST_API int llmcost_snapshot_load(llmcost_snapshot **out,
+				      const void *data, size_t len)
+{
+	llmcost_snapshot *s;
+	int rc;
+
+	if (out == NULL)
+		return lc_error(LLMCOST_E_INVALID,
+				"snapshot_load: out is NULL");
+	*out = NULL;
+	if (data == NULL && len != 0)
+		return lc_error(LLMCOST_E_INVALID,
+				"snapshot_load: data is NULL");
+	s = lc_calloc(1, sizeof(*s));
+	if (s == NULL)
+		return lc_error(LLMCOST_E_NOMEM, "snapshot_load: no memory");
+	rc = lc_snap_decode(data != NULL ? data : (const void *)"", len, s);
+	if (rc != LLMCOST_OK) {
+		llmcost_snapshot_free(s);
+		return rc;
+	}
+	*out = s;
+	return LLMCOST_OK;
+}
+
+
+static int lc_file_read(const char *path, char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct lc_buf b;
+	char chunk[65536];
+	size_t n;
+	int bad;
+
+	memset(&b, 0, sizeof(b));
+	if (f == NULL)
+		return lc_error(LLMCOST_E_IO, "%s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		lc_buf_put(&b, chunk, n);
+	bad = ferror(f);
+	fclose(f);
+	if (bad || b.failed) {
+		lc_buf_free(&b);
+		return lc_error(bad ? LLMCOST_E_IO : LLMCOST_E_NOMEM,
+				"%s: cannot read", path);
+	}
+	*data = b.p;
+	*len = b.len;
+	return LLMCOST_OK;
+}
+
+
+LLMCOST_API int llmcost_snapshot_load_file(llmcost_snapshot **out,
+					   const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (out == NULL || path == NULL)
+		return lc_error(LLMCOST_E_INVALID,
+				"snapshot_load_file: NULL argument");
+	*out = NULL;
+	rc = lc_file_read(path, &data, &len);
+	if (rc == LLMCOST_OK)
+		rc = llmcost_snapshot_load(out, data, len);
+	lc_free(data);
+	return rc;
+}
+
+
+static int lc_snap_render(const llmcost_snapshot *s, int format,
+			  struct lc_buf *b)
+{
+	memset(b, 0, sizeof(*b));
+	switch (format) {
+	case LLMCOST_SNAPSHOT_BINARY:
+		return lc_snap_encode(s, b);
+	case LLMCOST_SNAPSHOT_JSON:
+		return lc_snap_json(s, b);
+	default:
+		return lc_error(LLMCOST_E_INVALID, "snapshot_save: unknown "
+				"format %d", format);
+	}
+}
+
+
+LLMCOST_API int llmcost_snapshot_save(const llmcost_snapshot *snapshot,
+				      int format, void *buf, size_t size,
+				      size_t *len)
+{
+	struct lc_buf b;
+	int rc;
+
+	if (snapshot == NULL || len == NULL || (buf == NULL && size != 0))
+		return lc_error(LLMCOST_E_INVALID,
+				"snapshot_save: NULL argument");
+	rc = lc_snap_render(snapshot, format, &b);
+	if (rc == LLMCOST_OK && b.len > size)
+		rc = lc_error(LLMCOST_E_RANGE, "snapshot_save: %zu bytes "
+			      "needed, %zu given", b.len, size);
+	else if (rc == LLMCOST_OK)
+		memcpy(buf, b.p, b.len);
+	else if (rc == LLMCOST_E_NOMEM)
+		lc_error(rc, "snapshot_save: no memory");
+	*len = b.len;
+	lc_buf_free(&b);
+	return rc;
+}
+
+
+static int lc_write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+
+/* Writes data to path through a temporary file and a rename. */
+static int lc_file_replace(const char *path, const char *data, size_t len)
+{
+	size_t plen = strlen(path);
+	char *tmp = lc_malloc(plen + 8);
+	int fd, ok;
+
+	if (tmp == NULL)
+		return lc_error(LLMCOST_E_NOMEM, "%s: no memory", path);
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".XXXXXX", 8);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		lc_error(LLMCOST_E_IO, "%s: %s", path, strerror(errno));
+		lc_free(tmp);
+		return LLMCOST_E_IO;
+	}
+	ok = lc_write_all(fd, data, len) == 0 && fchmod(fd, 0644) == 0;
+	ok = close(fd) == 0 && ok;
+	ok = ok && rename(tmp, path) == 0;
+	if (!ok) {
+		lc_error(LLMCOST_E_IO, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	lc_free(tmp);
+	return ok ? LLMCOST_OK : LLMCOST_E_IO;
+}
+
+
+LLMCOST_API int llmcost_snapshot_save_file(const llmcost_snapshot *snapshot,
+					   int format, const char *path)
+{
+	struct lc_buf b;
+	int rc;
+
+	if (snapshot == NULL || path == NULL)
+		return lc_error(LLMCOST_E_INVALID,
+				"snapshot_save_file: NULL argument");
+	rc = lc_snap_render(snapshot, format, &b);
+	if (rc == LLMCOST_OK)
+		rc = lc_file_replace(path, b.p, b.len);
+	else if (rc == LLMCOST_E_NOMEM)
+		lc_error(rc, "snapshot_save_file: no memory");
+	lc_buf_free(&b);
+	return rc;
+}

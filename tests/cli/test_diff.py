@@ -1,0 +1,227 @@
+"""llmcost diff: causes named and dollars attributed on generated logs.
+
+The logs under tests/fixtures/diff come from tests/gen/gen_spend.py
+(fixed seeds).  Each team makes 200 requests a week of 20000 input and
+2000 output tokens on gpt-4o-mini, priced by the compiled-in book at
+$0.15 and $0.60 per million: $0.0042 a request, $0.84 a week.  The
+scenario changes one team ("search") in the second week:
+
+  prompt      40000 input tokens: $0.0072 a request, $1.44 (+0.60 input)
+  retries     220 requests, 30 of them retries instead of 10: $0.924
+              (+0.084 retry, the 190 first attempts unchanged)
+  launch      320 requests from 32 users instead of 20: $1.344
+              (+0.504 volume)
+  model_swap  gpt-4o at $2.50 and $10 per million: $0.07 a request, $14
+              (+13.16 price)
+"""
+import glob
+import json
+import os
+import subprocess
+from decimal import Decimal
+
+import pytest
+
+BUILD = os.environ.get("LLMCOST_BUILD_DIR", "")
+SOURCE = os.environ.get("LLMCOST_SOURCE_DIR", "")
+SHARED = os.environ.get("LLMCOST_SHARED_DATA", "")
+LLMCOST = os.path.join(BUILD, "llmcost")
+FIX = os.path.join(SOURCE, "tests", "fixtures", "diff")
+EFFECTS = ["volume", "retry", "input", "output", "price"]
+
+
+def run(*args):
+    if not os.path.exists(LLMCOST):
+        pytest.fail("llmcost binary not built at %s" % LLMCOST)
+    return subprocess.run([LLMCOST, "diff", *args], capture_output=True)
+
+
+def diff_json(scenario, *args):
+    p = run("--period", "week", "--format", "json", *args,
+            os.path.join(FIX, scenario + ".jsonl"))
+    assert p.returncode == 0, p.stderr.decode()
+    return json.loads(p.stdout)
+
+
+def slices(doc):
+    return {s["slice"]: s for s in doc["slices"]}
+
+
+def assert_sums(s):
+    parts = sum(Decimal(s["effects"][e]) for e in EFFECTS)
+    assert parts + Decimal(s["remainder"]) == Decimal(s["change"])
+    assert Decimal(s["current_cost"]) - Decimal(s["baseline_cost"]) == \
+        Decimal(s["change"])
+
+
+def only_search_moves(doc):
+    by = slices(doc)
+    for name in ("support", "billing"):
+        assert by[name]["change"] == "0"
+        assert by[name]["material"] is False
+    for s in doc["slices"]:
+        assert_sums(s)
+    return by["search"]
+
+
+def test_periods_are_the_last_two_iso_weeks():
+    doc = diff_json("prompt")
+    assert doc["baseline"]["period"] == "2026-06-01..2026-06-07"
+    assert doc["current"]["period"] == "2026-06-08..2026-06-14"
+    assert doc["baseline"]["cost"] == "2.52"
+    assert doc["current"]["cost"] == "3.12"
+
+
+def test_prompt_expansion():
+    s = only_search_moves(diff_json("prompt"))
+    assert s["cause"] == "prompt expansion"
+    assert s["change"] == "0.6"
+    assert s["effects"] == {"volume": "0", "retry": "0", "input": "0.6",
+                            "output": "0", "price": "0"}
+    assert s["figures"]["input_per_request_ratio"] == 20000
+    new = [i["value"] for i in s["alongside"]["prompt_template_versions"]
+           if i["requests"] == [0, 200]]
+    assert new == ["r2"]
+    assert "after prompt template r2" in s["sentence"]
+    assert "input tokens per request x2.00" in s["sentence"]
+
+
+def test_retry_storm():
+    s = only_search_moves(diff_json("retries"))
+    assert s["cause"] == "retry storm"
+    assert s["effects"]["retry"] == "0.084"
+    assert s["effects"]["volume"] == "0"
+    assert s["figures"]["retries"] == [10, 30]
+    assert s["figures"]["retry_rate"] == [500, 1363]
+    assert "retries per request 5.0% to 13.6%" in s["sentence"]
+
+
+def test_genuine_adoption():
+    s = only_search_moves(diff_json("launch"))
+    assert s["cause"] == "genuine adoption"
+    assert s["effects"]["volume"] == "0.504"
+    assert s["figures"]["active_users"] == [20, 32]
+    assert s["figures"]["requests_ratio"] == 16000
+    assert "active users 20 to 32" in s["sentence"]
+
+
+def test_model_substitution():
+    s = only_search_moves(diff_json("model_swap"))
+    assert s["cause"] == "model substitution"
+    assert s["change"] == "13.16"
+    assert s["effects"]["price"] == "13.16"
+    assert "models gpt-4o (new)" in s["sentence"]
+
+
+def test_mix_names_each_team_and_sorts_by_change():
+    doc = diff_json("mix")
+    names = [s["slice"] for s in doc["slices"]]
+    assert names == ["search", "support", "billing"]
+    by = slices(doc)
+    assert by["search"]["cause"] == "model substitution"
+    assert by["search"]["change"] == "13.16"
+    assert by["support"]["cause"] == "prompt expansion"
+    assert by["support"]["effects"]["input"] == "0.6"
+    assert by["billing"]["cause"] == "retry storm"
+    assert by["billing"]["effects"]["retry"] == "0.084"
+    for s in doc["slices"]:
+        assert_sums(s)
+
+
+def test_thresholds():
+    by = slices(diff_json("mix", "--min-usd", "1"))
+    assert [n for n in by if by[n]["material"]] == ["search"]
+    by = slices(diff_json("mix", "--min-pct", "50"))
+    assert sorted(n for n in by if by[n]["material"]) == ["search",
+                                                         "support"]
+    p = run("--period", "week", "--min-pct", "50",
+            os.path.join(FIX, "mix.jsonl"))
+    out = p.stdout.decode()
+    assert "billing" not in out
+    assert "1 slice below the thresholds, change +0.084 USD" in out
+
+
+def test_period_with_no_rows_makes_every_slice_new():
+    p = run("--baseline", "2026-05-01..2026-05-07", "--current",
+            "2026-06-08..2026-06-14", "--format", "json",
+            os.path.join(FIX, "prompt.jsonl"))
+    assert p.returncode == 0, p.stderr.decode()
+    doc = json.loads(p.stdout)
+    assert doc["baseline"]["cost"] == "0"
+    for s in doc["slices"]:
+        assert s["cause"] == "new slice"
+        assert s["effects"]["volume"] == s["change"]
+        assert_sums(s)
+
+
+def test_both_periods_empty_is_no_change():
+    p = run("--baseline", "2020-01-01..2020-01-07", "--current",
+            "2020-01-08..2020-01-14", "--format", "json",
+            os.path.join(FIX, "prompt.jsonl"))
+    assert p.returncode == 0, p.stderr.decode()
+    assert json.loads(p.stdout)["slices"] == []
+
+
+def test_by_two_dimensions():
+    by = slices(diff_json("prompt", "--by", "team,model"))
+    assert by["search / gpt-4o-mini"]["change"] == "0.6"
+
+
+def test_markdown_and_text():
+    p = run("--period", "week", "--format", "md",
+            os.path.join(FIX, "mix.jsonl"))
+    md = p.stdout.decode()
+    assert md.startswith("## Spend change\n")
+    assert "| search | 0.84 | 14 | +13.16 | model substitution |" in md
+    assert "| unexplained remainder | 0 |" in md
+    p = run("--period", "week", os.path.join(FIX, "prompt.jsonl"))
+    text = p.stdout.decode()
+    assert "cause: prompt expansion" in text
+    assert "  remainder  0\n" in text
+    assert "> search: cost +71.4% (about $0.84 to $1.44)" in text
+
+
+@pytest.mark.parametrize("args", [
+    ["--baseline", "2026-06-01..2026-06-07"],
+    ["--period", "year"],
+    ["--period", "week", "--by", "colour"],
+    ["--period", "week", "--min-usd", "-1"],
+    ["--baseline-snapshot", "x.snap"],
+    [],
+])
+def test_usage_errors(args):
+    p = run(*args, os.path.join(FIX, "prompt.jsonl"))
+    assert p.returncode == 1
+    assert b"diff:" in p.stderr
+
+
+def test_generator_output_is_committed():
+    gen = os.path.join(SOURCE, "tests", "gen", "gen_spend.py")
+    for name in ("model_swap", "prompt", "retries", "launch", "mix"):
+        p = subprocess.run(["python3", gen, name], capture_output=True)
+        assert p.returncode == 0
+        with open(os.path.join(FIX, name + ".jsonl"), "rb") as fp:
+            assert fp.read() == p.stdout, name
+
+
+def test_aider_log_split_in_two_sums_exactly():
+    files = sorted(glob.glob(os.path.join(SHARED, "traces",
+                                          "aider_analytics", "*.jsonl")))
+    if not SHARED or not files:
+        pytest.skip("shared data absent: configure with "
+                    "-DLLMCOST_SHARED_DATA=DIR")
+    prices = os.path.join(SHARED, "pricing", "litellm_model_prices.json")
+    p = run("--preset", "aider", "--prices", prices, "--by", "model",
+            "--baseline", "2024-10-01..2025-02-28", "--current",
+            "2025-03-01..2025-08-31", "--format", "json", *files)
+    assert p.returncode == 0, p.stderr.decode()
+    doc = json.loads(p.stdout)
+    assert len(doc["slices"]) > 5
+    total = Decimal(0)
+    for s in doc["slices"]:
+        assert_sums(s)
+        total += Decimal(s["change"])
+    assert total == Decimal(doc["current"]["cost"]) - \
+        Decimal(doc["baseline"]["cost"])
+    assert any(s["cause"] not in ("new slice", "gone slice")
+               for s in doc["slices"])
