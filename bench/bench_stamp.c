@@ -13,7 +13,8 @@
  *      the default rollup (one grouping), and into a rollup with four
  *      groupings (see four_groupings())
  * over PASSES passes of the requests (default 30: 3 million calls), and
- * the request rate of 2 threads stamping into one rollup.  Each figure is
+ * the request rate of 2 threads stamping into one rollup, taking turns at
+ * the requests (sorted by time) as a gateway's threads do.  Each figure is
  * the median of BENCH_RUNS runs.  Times are printed, never checked; the
  * money is checked: every run must give the same exact total.
  */
@@ -287,7 +288,8 @@ struct bench_job {
 	llmcost_rollup *rollup;		/* NULL: price only */
 	const llmcost_record *recs;
 	unsigned n;
-	unsigned first;			/* where this thread starts */
+	unsigned first;			/* this thread's first request */
+	unsigned step;			/* and every step-th after it */
 	unsigned passes;
 	lc_i128 total;			/* exact sum of priced costs */
 	long failures;
@@ -315,8 +317,8 @@ static void *job_run(void *arg)
 	unsigned pass, i;
 
 	for (pass = 0; pass < j->passes; pass++)
-		for (i = 0; i < j->n; i++)
-			job_one(j, &j->recs[(j->first + i) % j->n]);
+		for (i = j->first; i < j->n; i += j->step)
+			job_one(j, &j->recs[i]);
 	return NULL;
 }
 
@@ -409,7 +411,8 @@ static llmcost_rollup *rollup_make(int groupings)
 }
 
 
-/* One timed run of threads jobs sharing passes between them. */
+/* One timed run: threads jobs, each taking every threads-th request, as
+ * a gateway's threads share the requests of the moment. */
 static struct bench_run run_once(const llmcost_prices *p,
 				 const llmcost_record *recs, unsigned n,
 				 unsigned passes, unsigned threads,
@@ -421,8 +424,8 @@ static struct bench_run run_once(const llmcost_prices *p,
 	unsigned t;
 
 	for (t = 0; t < threads; t++)
-		jobs[t] = (struct bench_job){ p, r, recs, n, n / threads * t,
-					      passes / threads, 0, 0 };
+		jobs[t] = (struct bench_job){ p, r, recs, n, t, threads,
+					      passes, 0, 0 };
 	res.ns = jobs_time(jobs, threads, &res.cpu);
 	for (t = 0; t < threads; t++) {
 		res.total += jobs[t].total;
@@ -538,7 +541,7 @@ int main(int argc, char **argv)
 	if (passes < 2)
 		passes = 2;
 	calls = (uint64_t)passes * BENCH_RECORDS;
-	two_calls = (uint64_t)(passes - passes % 2) * BENCH_RECORDS;
+	two_calls = calls;
 	if (prices_load(path, &p) != LLMCOST_OK) {
 		fprintf(stderr, "bench_stamp: %s\n", llmcost_last_error());
 		return 1;
@@ -562,8 +565,8 @@ int main(int argc, char **argv)
 	figure_print("resolve + cost:", price, calls);
 	figure_print("+ rollup_add, 1 grouping:", stamp, calls);
 	figure_print("+ rollup_add, 4 groupings:", stamp4, calls);
-	two = measure(p, recs, BENCH_RECORDS, passes - passes % 2, 2, 1);
-	two4 = measure(p, recs, BENCH_RECORDS, passes - passes % 2, 2, 4);
+	two = measure(p, recs, BENCH_RECORDS, passes, 2, 1);
+	two4 = measure(p, recs, BENCH_RECORDS, passes, 2, 4);
 	rate_print("stamp, 1 grouping", calls, stamp, two, two_calls);
 	rate_print("stamp, 4 groupings", calls, stamp4, two4, two_calls);
 	printf("rollup groups: %zu with 1 grouping, %zu with 4\n",

@@ -512,4 +512,14 @@ int cli_report(const struct cli_opts *o, const llmcost_prices *prices);
 /* `llmcost diff`: parses its own command line (diff_args.c). */
 int cli_diff_main(int argc, char **argv);
 
+/* "llmcost prices lint FILE..." (prices_cmd.c); returns the exit code. */
+int cli_prices_main(int argc, char **argv);
+
+/* `llmcost audit` with --baseline/--current or --period: the audit, then
+ * a spend change section (docs/diff.md). */
+int cli_diff_audit(int argc, char **argv);
+
+/* 1 if argv holds an option that asks the audit for a comparison. */
+int cli_diff_wanted(int argc, char **argv);
+
 #endif /* LLMCOST_CLI_H */

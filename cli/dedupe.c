@@ -9,7 +9,7 @@
  * (XXH3-128): of a JSON line, its bytes without the line end; of a CSV
  * record, its cells as decoded.  Request ids are compared exactly; lines
  * by digest, where two different lines agree with a chance of about
- * 2^-128 per pair.  Memory: about 60 bytes per remembered row plus its
+ * 2^-128 per pair.  Memory: about 100 bytes per remembered row, and its
  * request_id.
  */
 #include <stdlib.h>

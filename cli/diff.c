@@ -8,6 +8,7 @@
  * each group adds to its slice's side and to the values seen alongside.
  * Snapshots go the same way, each snapshot being one period.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <strings.h>
 
@@ -98,8 +99,8 @@ static int diff_pick_grouping(const llmcost_snapshot *s, uint32_t dims,
 }
 
 
-/* The start of the first bucket in [from, to) of period p, or a snapshot
- * taken whole (from == to == 0). */
+/* 1 if a bucket starting at start belongs to period p: it starts in
+ * [from, to), or the period is a snapshot taken whole. */
 static int diff_in_period(const struct diff_period *p, int64_t start)
 {
 	if (p->whole)
@@ -257,8 +258,22 @@ static int diff_collect(struct diff_run *d, const struct cli_opts *o,
 }
 
 
+/* The output: -o FILE or stdout, or, after an audit, appended to it. */
+static FILE *diff_out_open(const struct cli_opts *o, int append)
+{
+	FILE *fp;
+
+	if (!append || o->output == NULL || strcmp(o->output, "-") == 0)
+		return cli_out_open(o);
+	fp = fopen(o->output, "ab");
+	if (fp == NULL)
+		cli_error("%s: cannot append: %s", o->output, strerror(errno));
+	return fp;
+}
+
+
 int cli_diff_run(struct diff_run *d, const struct cli_opts *o,
-		 const llmcost_prices *prices)
+		 const llmcost_prices *prices, int append)
 {
 	FILE *fp;
 	int rc = diff_collect(d, o, prices);
@@ -267,9 +282,11 @@ int cli_diff_run(struct diff_run *d, const struct cli_opts *o,
 		rc = diff_explain_all(d);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	fp = cli_out_open(o);
+	fp = diff_out_open(o, append);
 	if (fp == NULL)
 		return CLI_EXIT_IO;
+	if (append)
+		fputc('\n', fp);
 	diff_print(d, fp);
 	return cli_out_close(o, fp);
 }

@@ -80,8 +80,9 @@ void diff_print(const struct diff_run *d, FILE *fp);
 void diff_sentence(const struct diff_run *d, const struct diff_slice *s,
 		   char *buf, size_t size);
 
+/* Reads, explains and writes; append: after an audit's output. */
 int cli_diff_run(struct diff_run *d, const struct cli_opts *o,
-		 const llmcost_prices *prices);
+		 const llmcost_prices *prices, int append);
 
 void diff_run_free(struct diff_run *d);
 

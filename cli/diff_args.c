@@ -111,10 +111,15 @@ static const char *const diff_names[] = {
 };
 
 
+/* Set for `audit --baseline ...`: --format then belongs to the audit. */
+static int diff_in_audit;
+
 static int diff_is_ours(const char *name)
 {
 	size_t i;
 
+	if (diff_in_audit && strcmp(name, "--format") == 0)
+		return 0;
 	for (i = 0; i < LC_ARRAY_LEN(diff_names); i++)
 		if (strcmp(name, diff_names[i]) == 0)
 			return 1;
@@ -229,34 +234,87 @@ static int diff_split(struct diff_run *d, int argc, char **argv,
 }
 
 
-int cli_diff_main(int argc, char **argv)
+/* Parses the rest as an `audit` command line and loads what it names. */
+static int diff_setup(struct diff_run *d, int argc, char **argv,
+		      char **rest, struct cli_opts *o,
+		      llmcost_prices **prices)
+{
+	int nrest, rc = diff_split(d, argc, argv, rest, &nrest);
+
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	memset(o, 0, sizeof(*o));
+	rc = cli_opts_parse(o, nrest, rest);
+	if (rc == CLI_EXIT_OK)
+		rc = cli_out_check(o);
+	if (rc == CLI_EXIT_OK)
+		rc = cli_prices_load(o, prices);
+	if (rc == CLI_EXIT_OK)
+		rc = cli_tags_load(o);
+	return rc;
+}
+
+
+/* Runs `llmcost diff`, or with audit set `llmcost audit` followed by a
+ * spend change section (text only). */
+static int diff_main(int argc, char **argv, int audit)
 {
 	struct diff_run d;
 	struct cli_opts o;
 	llmcost_prices *prices = NULL;
 	char **rest = calloc((size_t)argc + 3, sizeof(*rest));
-	int nrest, rc;
+	int rc;
 
 	diff_defaults(&d);
+	diff_in_audit = audit;
 	if (rest == NULL)
 		return CLI_EXIT_IO;
-	rc = diff_split(&d, argc, argv, rest, &nrest);
-	if (rc != CLI_EXIT_OK) {
-		free(rest);
-		return rc;
+	memset(&o, 0, sizeof(o));
+	rc = diff_setup(&d, argc, argv, rest, &o, &prices);
+	if (rc == CLI_EXIT_OK && audit && (o.format == CLI_FMT_JSON ||
+	    d.snap_path[0] != NULL)) {
+		cli_error("audit: a comparison period works with text output "
+			  "and logs; use llmcost diff for JSON or snapshots");
+		rc = CLI_EXIT_USAGE;
 	}
-	rc = cli_opts_parse(&o, nrest, rest);
+	if (rc == CLI_EXIT_OK && audit)
+		rc = cli_audit(&o, prices);
 	if (rc == CLI_EXIT_OK)
-		rc = cli_out_check(&o);
-	if (rc == CLI_EXIT_OK)
-		rc = cli_prices_load(&o, &prices);
-	if (rc == CLI_EXIT_OK)
-		rc = cli_tags_load(&o);
-	if (rc == CLI_EXIT_OK)
-		rc = cli_diff_run(&d, &o, prices);
+		rc = cli_diff_run(&d, &o, prices, audit);
 	llmcost_prices_free(prices);
 	cli_opts_free(&o);
 	diff_run_free(&d);
 	free(rest);
 	return rc < 0 ? CLI_EXIT_OK : rc;
+}
+
+
+int cli_diff_main(int argc, char **argv)
+{
+	return diff_main(argc, argv, 0);
+}
+
+
+int cli_diff_audit(int argc, char **argv)
+{
+	return diff_main(argc, argv, 1);
+}
+
+
+int cli_diff_wanted(int argc, char **argv)
+{
+	static const char *const names[] = {
+		"--baseline", "--current", "--period"
+	};
+	size_t n, k;
+	int i;
+
+	for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+		for (k = 0; k < LC_ARRAY_LEN(names); k++) {
+			n = strlen(names[k]);
+			if (strncmp(argv[i], names[k], n) == 0 &&
+			    (argv[i][n] == '\0' || argv[i][n] == '='))
+				return 1;
+		}
+	return 0;
 }

@@ -147,8 +147,11 @@ static int diff_add_items(struct diff_run *d, int period, uint32_t slice,
 				    g->key[dim] : "");
 		if (it == NULL)
 			return -1;
-		it->cost[period] += lc_money_to_i128(g->total);
-		it->requests[period] += g->requests;
+		if (lc_i128_add(it->cost[period], lc_money_to_i128(g->total),
+				&it->cost[period]) ||
+		    __builtin_add_overflow(it->requests[period], g->requests,
+					   &it->requests[period]))
+			return -1;
 	}
 	return 0;
 }

@@ -144,6 +144,23 @@ static int put_new(struct cli_buf *b, const struct diff_run *d,
 }
 
 
+/* cur / base in ten-thousandths for display (both >= 0), -1 if base is
+ * 0; huge figures are cut to their leading bits first. */
+static int64_t cost_ratio(lc_i128 base, lc_i128 cur)
+{
+	lc_i128 lim = (lc_i128)1 << 100, q;
+
+	while (cur > lim || base > lim) {
+		cur >>= 1;
+		base >>= 1;
+	}
+	if (base <= 0 || cur < 0)
+		return -1;
+	q = cur * 10000 / base;
+	return q > INT64_MAX ? INT64_MAX : (int64_t)q;
+}
+
+
 void diff_sentence(const struct diff_run *d, const struct diff_slice *s,
 		   char *buf, size_t size)
 {
@@ -166,7 +183,7 @@ void diff_sentence(const struct diff_run *d, const struct diff_slice *s,
 		goto out;
 	}
 	cli_buf_puts(&b, "cost ");
-	put_pct(&b, base > 0 ? (int64_t)(cur * 10000 / base) : -1);
+	put_pct(&b, cost_ratio(base, cur));
 	cli_buf_puts(&b, " (about ");
 	put_cents(&b, base);
 	cli_buf_puts(&b, " to ");

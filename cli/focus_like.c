@@ -35,6 +35,7 @@ static const struct cli_fcol cli_fcols[] = {
 	{ "ChargeFrequency", CLI_FK_STRING },
 	{ "ChargePeriodEnd", CLI_FK_TIME },
 	{ "ChargePeriodStart", CLI_FK_TIME },
+	{ "CommitmentDiscountStatus", CLI_FK_STRING },	/* always null */
 	{ "ConsumedQuantity", CLI_FK_NUMBER },
 	{ "ConsumedUnit", CLI_FK_STRING },
 	{ "ContractedCost", CLI_FK_NUMBER },
@@ -45,6 +46,10 @@ static const struct cli_fcol cli_fcols[] = {
 	{ "ListCost", CLI_FK_NUMBER },
 	{ "ListUnitPrice", CLI_FK_NUMBER },
 	{ "PricingCategory", CLI_FK_STRING },
+	{ "PricingCurrency", CLI_FK_STRING },
+	{ "PricingCurrencyContractedUnitPrice", CLI_FK_NUMBER },
+	{ "PricingCurrencyEffectiveCost", CLI_FK_NUMBER },
+	{ "PricingCurrencyListUnitPrice", CLI_FK_NUMBER },
 	{ "PricingQuantity", CLI_FK_NUMBER },
 	{ "PricingUnit", CLI_FK_STRING },
 	{ "ProviderName", CLI_FK_STRING },
@@ -146,6 +151,11 @@ int cli_fstyle_focus12(struct cli_fstyle *s)
 		if (s->columns[i] == NULL)
 			goto fail;
 		s->ncolumns++;
+		/* Decimal columns always carry a decimal point, so that no
+		 * reader takes a column of whole numbers for integers. */
+		if (cli_fcols[i].kind == CLI_FK_NUMBER &&
+		    strncmp(cli_fcols[i].name, "x_", 2) != 0)
+			s->decimals[i] = 1;
 	}
 	s->eol = "\r\n";
 	s->null_text = "";
@@ -242,7 +252,7 @@ static int cli_lscan_quoted(struct cli_lscan *sc, struct cli_lrec *r)
 		cli_buf_putc(&b, *sc->p++);
 	}
 	cli_buf_free(&b);
-	return -2;		/* unterminated, or cut where the read stopped */
+	return -2;		/* unterminated, or cut where reading stopped */
 }
 
 

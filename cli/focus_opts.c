@@ -73,7 +73,8 @@ int cli_export_valued_opt(struct cli_opts *o, const char *name,
 {
 	if (strcmp(name, "--contract") == 0) {
 		if (*arg == '\0')
-			return cli_export_usage("%s", "--contract needs a file");
+			return cli_export_usage("%s",
+						"--contract needs a file");
 		return cli_push(&o->contracts, &o->n_contracts, arg);
 	}
 	if (strcmp(name, "--granularity") == 0)

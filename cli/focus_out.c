@@ -55,10 +55,13 @@ enum {
 	FC_BILLED_COST, FC_ACCOUNT_ID, FC_ACCOUNT_NAME, FC_CURRENCY,
 	FC_BILLING_END, FC_BILLING_START, FC_CHARGE_CATEGORY,
 	FC_CHARGE_CLASS, FC_CHARGE_DESCRIPTION, FC_CHARGE_FREQUENCY,
-	FC_CHARGE_END, FC_CHARGE_START, FC_CONSUMED_QUANTITY,
+	FC_CHARGE_END, FC_CHARGE_START, FC_COMMITMENT_STATUS,
+	FC_CONSUMED_QUANTITY,
 	FC_CONSUMED_UNIT, FC_CONTRACTED_COST, FC_CONTRACTED_PRICE,
 	FC_EFFECTIVE_COST, FC_INVOICE_ID, FC_INVOICE_ISSUER, FC_LIST_COST,
-	FC_LIST_PRICE, FC_PRICING_CATEGORY, FC_PRICING_QUANTITY,
+	FC_LIST_PRICE, FC_PRICING_CATEGORY, FC_PRICING_CURRENCY,
+	FC_PC_CONTRACTED_PRICE, FC_PC_EFFECTIVE_COST, FC_PC_LIST_PRICE,
+	FC_PRICING_QUANTITY,
 	FC_PRICING_UNIT, FC_PROVIDER, FC_PUBLISHER, FC_REGION_ID,
 	FC_REGION_NAME, FC_SERVICE_CATEGORY, FC_SERVICE_NAME,
 	FC_SERVICE_SUBCATEGORY, FC_SKU_ID, FC_SKU_METER,
@@ -231,6 +234,26 @@ static void cli_cells_times(struct cli_fcells *c, const struct cli_focus *f,
 }
 
 
+/* A provisional invoice id: the provider's invoice to the billing
+ * account for the month, "openai:default:2025-10". */
+static void cli_cell_invoice(struct cli_fcells *c, const char *provider,
+			     const char *account, int64_t period_ms)
+{
+	char month[40];
+
+	if (cli_time_text(period_ms, month, sizeof(month)) < 7)
+		return;
+	month[7] = '\0';
+	cli_cell_begin(c, FC_INVOICE_ID);
+	cli_buf_puts(&c->text, provider);
+	cli_buf_putc(&c->text, ':');
+	cli_buf_puts(&c->text, account);
+	cli_buf_putc(&c->text, ':');
+	cli_buf_puts(&c->text, month);
+	cli_cell_end(c, FC_INVOICE_ID);
+}
+
+
 static void cli_cells_names(struct cli_fcells *c, const struct cli_focus *f,
 			    const struct cli_frow *r)
 {
@@ -242,6 +265,7 @@ static void cli_cells_names(struct cli_fcells *c, const struct cli_focus *f,
 	cli_cell_str(c, FC_ACCOUNT_ID, account);
 	cli_cell_str(c, FC_ACCOUNT_NAME, account);
 	cli_cell_str(c, FC_CURRENCY, "USD");
+	cli_cell_str(c, FC_PRICING_CURRENCY, "USD");
 	cli_cell_str(c, FC_CHARGE_CATEGORY, "Usage");
 	cli_cell_str(c, FC_CHARGE_FREQUENCY, "Usage-Based");
 	cli_cell_str(c, FC_PRICING_CATEGORY, "Standard");
@@ -262,6 +286,7 @@ static void cli_cells_names(struct cli_fcells *c, const struct cli_focus *f,
 	cli_cell_str(c, FC_REGION_NAME, r->dim[CLI_FDIM_REGION]);
 	cli_cell_str(c, FC_SUB_ACCOUNT_ID, r->dim[CLI_FDIM_TEAM]);
 	cli_cell_str(c, FC_SUB_ACCOUNT_NAME, r->dim[CLI_FDIM_TEAM]);
+	cli_cell_invoice(c, id, account, r->period_ms);
 }
 
 
@@ -384,8 +409,7 @@ static lc_i128 cli_line_price(const struct cli_fline *l, int contracted)
 
 static void cli_cells_money(struct cli_fcells *c, const struct cli_fline *l)
 {
-	int ps = l->block ? LLMCOST_MONEY_DIGITS :
-			    LLMCOST_MONEY_DIGITS - l->scale;
+	const int ps = LLMCOST_MONEY_DIGITS;
 
 	cli_cell_dec(c, FC_BILLED_COST, l->effective, LLMCOST_MONEY_DIGITS);
 	cli_cell_dec(c, FC_EFFECTIVE_COST, l->effective,
@@ -395,6 +419,9 @@ static void cli_cells_money(struct cli_fcells *c, const struct cli_fline *l)
 		     LLMCOST_MONEY_DIGITS);
 	cli_cell_dec(c, FC_LIST_PRICE, cli_line_price(l, 0), ps);
 	cli_cell_dec(c, FC_CONTRACTED_PRICE, cli_line_price(l, 1), ps);
+	cli_cell_dec(c, FC_PC_LIST_PRICE, cli_line_price(l, 0), ps);
+	cli_cell_dec(c, FC_PC_CONTRACTED_PRICE, cli_line_price(l, 1), ps);
+	cli_cell_dec(c, FC_PC_EFFECTIVE_COST, l->effective, ps);
 	if (l->block)
 		cli_cell_int(c, FC_PRICING_QUANTITY, 1);
 	else
@@ -625,15 +652,14 @@ static void cli_put_header(struct cli_fwriter *w)
 static int cli_scale_holds(const struct cli_frow *r, int scale)
 {
 	lc_i128 p10 = cli_pow10(scale), lp, cp;
-	int ps = LLMCOST_MONEY_DIGITS - scale;
+	const int d = LLMCOST_MONEY_DIGITS;
 
 	if (lc_i128_mul(r->list_rate, p10, &lp) ||
 	    lc_i128_mul(r->contracted_rate, p10, &cp))
 		return 0;
-	return cli_f64_product_holds(lp, ps, r->units, scale, r->list,
-				     LLMCOST_MONEY_DIGITS) &&
-	       cli_f64_product_holds(cp, ps, r->units, scale, r->contracted,
-				     LLMCOST_MONEY_DIGITS);
+	return cli_f64_product_holds(lp, d, r->units, scale, r->list, d) &&
+	       cli_f64_product_holds(cp, d, r->units, scale, r->contracted,
+				     d);
 }
 
 
@@ -721,6 +747,11 @@ static int cli_put_row(struct cli_fwriter *w, const struct cli_frow *r)
 	struct cli_fline l;
 
 	if (r->units <= 0)
+		return CLI_EXIT_OK;
+	/* Every request counts a unit of the per-request fee; without a
+	 * fee that is no charge. */
+	if (r->component == LLMCOST_C_REQUEST && r->list == 0 &&
+	    r->contracted == 0)
 		return CLI_EXIT_OK;
 	memset(&l, 0, sizeof(l));
 	l.row = r;
@@ -821,6 +852,10 @@ int cli_focus_write(struct cli_focus *f)
 
 	memset(&w, 0, sizeof(w));
 	w.f = f;
+	if (cli_fcol_count() != FC_COUNT) {
+		cli_error("internal error: FOCUS column tables differ");
+		return CLI_EXIT_IO;
+	}
 	rc = f->o->focus_like ? cli_fstyle_like(&w.style, f->o->focus_like)
 			      : cli_fstyle_focus12(&w.style);
 	if (rc != CLI_EXIT_OK)

@@ -59,6 +59,11 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
 		return cli_diff_main(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "prices") == 0)
+		return cli_prices_main(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "audit") == 0 &&
+	    cli_diff_wanted(argc, argv))
+		return cli_diff_audit(argc, argv);
 	rc = cli_opts_parse(&o, argc, argv);
 
 	if (rc == CLI_EXIT_OK)

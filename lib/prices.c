@@ -1630,6 +1630,24 @@ LLMCOST_API void llmcost_cost_init(llmcost_cost *cost)
 }
 
 
+/* Clears what the steps read before they write it.  The record copy,
+ * the rates and the parts are always written before they are read, so
+ * they are left alone: zeroing the whole state is most of the cost of a
+ * call. */
+static void lc_pricing_init(struct lc_pricing *s, const llmcost_prices *p)
+{
+	memset(&s->out, 0, sizeof(s->out));
+	memset(&s->res, 0, sizeof(s->res));
+	s->p = p;
+	s->entry = NULL;
+	s->version = NULL;
+	s->tier = NULL;
+	s->kept = 0;
+	s->scaled = 0;
+	s->used = 0;
+}
+
+
 /* A failed request carries no money, but keeps its units and words. */
 static void lc_clear_money(llmcost_cost *out)
 {
@@ -1663,8 +1681,7 @@ LLMCOST_API int llmcost_price(const llmcost_prices *prices,
 				"cost struct_size %u is below %zu; call "
 				"llmcost_cost_init()",
 				(unsigned)cost->struct_size, LC_COST_MIN_SIZE);
-	memset(&s, 0, sizeof(s));
-	s.p = prices;
+	lc_pricing_init(&s, prices);
 	rc = lc_price_steps(&s, record);
 	if (rc != LLMCOST_OK) {
 		lc_clear_money(&s.out);

@@ -670,12 +670,12 @@ static struct lc_group *lc_home_group(const llmcost_rollup *r,
 }
 
 
-/* Every cache line of a group's sums, for writing. */
+/* The cache lines of a group that most adds change, for writing. */
 static void lc_group_prefetch(const struct lc_group *g)
 {
-	size_t off;
+	size_t off, end = offsetof(struct lc_group, sums.m[LC_M_HOT]);
 
-	for (off = 64; off < sizeof(*g); off += 64)
+	for (off = 64; off < end; off += 64)
 		__builtin_prefetch((const char *)g + off, 1);
 }
 

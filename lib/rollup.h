@@ -45,11 +45,18 @@ enum lc_cash {
  * count always fits its entry (below). */
 #define LC_RECORDS_MAX ((int64_t)((UINT64_C(1) << 48) - 1))
 
+/* The counts first, then the money: what nearly every add changes (the
+ * counts before the units, the latency maximum, the three costs and the
+ * text components) then lies in a run of cache lines, and the rarer
+ * units and components after it. */
 struct lc_sums {
-	lc_i128 m[LC_M_COUNT];
 	int64_t n[LC_N_COUNT];
 	int64_t latency_max;
+	lc_i128 m[LC_M_COUNT];
 };
+
+/* Money sums up to here are changed by most adds. */
+#define LC_M_HOT (LC_M_COMPONENT + LLMCOST_C_REASONING + 1)
 
 /* out = a + b, all or nothing; -1 if any sum would overflow (records
  * past LC_RECORDS_MAX included).  out may be a or b.  rollup_sums.c */

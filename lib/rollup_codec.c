@@ -35,25 +35,35 @@
 
 /* ---- writing ---------------------------------------------------------- */
 
-void lc_buf_put(struct lc_buf *b, const void *data, size_t len)
+/* Makes room for len more bytes; 0, or -1 (and b->failed) if there is
+ * no memory. */
+static int lc_buf_room(struct lc_buf *b, size_t len)
 {
 	size_t cap;
 	char *p;
 
-	if (b->failed || len == 0)
-		return;
-	if (len > b->cap - b->len) {
-		cap = b->cap ? b->cap : 4096;
-		while (cap - b->len < len && cap < SIZE_MAX / 2)
-			cap *= 2;
-		p = cap - b->len < len ? NULL : lc_realloc(b->p, cap);
-		if (p == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
+	if (b->failed)
+		return -1;
+	if (len <= b->cap - b->len)
+		return 0;
+	cap = b->cap ? b->cap : 4096;
+	while (cap - b->len < len && cap < SIZE_MAX / 2)
+		cap *= 2;
+	p = cap - b->len < len ? NULL : lc_realloc(b->p, cap);
+	if (p == NULL) {
+		b->failed = 1;
+		return -1;
 	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+
+void lc_buf_put(struct lc_buf *b, const void *data, size_t len)
+{
+	if (len == 0 || lc_buf_room(b, len) != 0)
+		return;
 	memcpy(b->p + b->len, data, len);
 	b->len += len;
 }
@@ -77,25 +87,41 @@ static void lc_put_le(struct lc_buf *b, uint64_t v, int bytes)
 }
 
 
-static void lc_put_wide(struct lc_buf *b, unsigned __int128 v)
+/* A varint goes straight into the buffer: at most 10 bytes for 64 bits,
+ * 19 for 128. */
+static void lc_put_u(struct lc_buf *b, uint64_t v)
 {
-	unsigned char out[19];
-	size_t n = 0;
+	unsigned char *o;
 
-	do {
-		out[n] = (unsigned char)(v & 0x7f);
+	if (lc_buf_room(b, 10) != 0)
+		return;
+	o = (unsigned char *)b->p + b->len;
+	while (v >= 0x80) {
+		*o++ = (unsigned char)(v | 0x80);
 		v >>= 7;
-		if (v != 0)
-			out[n] |= 0x80;
-		n++;
-	} while (v != 0);
-	lc_buf_put(b, out, n);
+	}
+	*o++ = (unsigned char)v;
+	b->len = (size_t)((char *)o - b->p);
 }
 
 
-static void lc_put_u(struct lc_buf *b, uint64_t v)
+static void lc_put_wide(struct lc_buf *b, unsigned __int128 v)
 {
-	lc_put_wide(b, v);
+	unsigned char *o;
+
+	if (v >> 64 == 0) {
+		lc_put_u(b, (uint64_t)v);
+		return;
+	}
+	if (lc_buf_room(b, 19) != 0)
+		return;
+	o = (unsigned char *)b->p + b->len;
+	while (v >= 0x80) {
+		*o++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (unsigned char)v;
+	b->len = (size_t)((char *)o - b->p);
 }
 
 
@@ -280,10 +306,15 @@ static int lc_get_wide(struct lc_rd *rd, unsigned __int128 *out,
 }
 
 
+/* The usual case first: a varint of one byte. */
 static int lc_get_u(struct lc_rd *rd, uint64_t *out)
 {
 	unsigned __int128 v;
 
+	if (rd->p < rd->end && *rd->p < 0x80) {
+		*out = *rd->p++;
+		return 0;
+	}
 	if (lc_get_wide(rd, &v, 64) != 0)
 		return -1;
 	*out = (uint64_t)v;
@@ -320,6 +351,11 @@ static int lc_get_m(struct lc_rd *rd, lc_i128 *out)
 {
 	unsigned __int128 v;
 
+	if (rd->p < rd->end && *rd->p < 0x80) {
+		*out = (lc_i128)(*rd->p >> 1) ^ -(lc_i128)(*rd->p & 1);
+		rd->p++;
+		return 0;
+	}
 	if (lc_get_wide(rd, &v, 128) != 0)
 		return -1;
 	*out = (lc_i128)(v >> 1) ^ -(lc_i128)(v & 1);

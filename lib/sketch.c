@@ -159,27 +159,56 @@ static void lc_sk_window(unsigned first, unsigned last, unsigned *lo,
 }
 
 
+/* The lowest and highest bucket the sketch holds, or index alone when it
+ * is empty; widened to take index in. */
+static void lc_sk_span(const struct lc_sketch *s, unsigned index,
+		       unsigned *first, unsigned *last)
+{
+	const lc_sk_entry *e = lc_sk_sparse(s);
+
+	*first = *last = index;
+	if (s->dense == 1) {
+		*first = s->lo < index ? s->lo : index;
+		*last = s->lo + s->cap - 1u > index ? s->lo + s->cap - 1u
+						    : index;
+	} else if (s->n != 0) {
+		*first = lc_ske_index(e[0]) < index ? lc_ske_index(e[0]) : index;
+		*last = lc_ske_index(e[s->n - 1]) > index ?
+			lc_ske_index(e[s->n - 1]) : index;
+	}
+}
+
+
+/* Copies the sketch's counts into window c starting at bucket lo. */
+static void lc_sk_fill(const struct lc_sketch *s, uint32_t *c, unsigned lo)
+{
+	const lc_sk_entry *e = lc_sk_sparse(s);
+	size_t i;
+
+	if (s->dense == 1) {
+		memcpy(c + (s->lo - lo), s->p, s->cap * sizeof(*c));
+		return;
+	}
+	for (i = 0; i < s->n; i++)
+		c[lc_ske_index(e[i]) - lo] = (uint32_t)lc_ske_count(e[i]);
+}
+
+
 /* Replaces the sketch's storage by a dense window holding its counts and
- * index.  -1 if out of memory (the sketch is unchanged). */
+ * room for index.  -1 if out of memory (the sketch is unchanged).  A
+ * sparse sketch holds at most LC_SK_SPARSE_MAX entries here, each below
+ * 2^32 (else it would be sparse for good). */
 static int lc_sk_to_dense(struct lc_sketch *s, unsigned index)
 {
-	unsigned first = index, last = index, lo, cap, i;
-	lc_sk_entry e[LC_SK_INDEX_LIMIT];
-	size_t n = lc_sk_count(s);
+	unsigned first, last, lo, cap;
 	uint32_t *c;
 
-	lc_sk_export(s, e);
-	if (n != 0) {
-		first = lc_ske_index(e[0]) < index ? lc_ske_index(e[0]) : index;
-		last = lc_ske_index(e[n - 1]) > index ? lc_ske_index(e[n - 1])
-						      : index;
-	}
+	lc_sk_span(s, index, &first, &last);
 	lc_sk_window(first, last, &lo, &cap);
 	c = lc_calloc(cap, sizeof(*c));
 	if (c == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
-		c[lc_ske_index(e[i]) - lo] = (uint32_t)lc_ske_count(e[i]);
+	lc_sk_fill(s, c, lo);
 	lc_free(s->p);
 	s->cap = (uint16_t)cap;
 	lc_sk_set(s, c, lo, 1);

@@ -225,3 +225,85 @@ def test_aider_log_split_in_two_sums_exactly():
         Decimal(doc["baseline"]["cost"])
     assert any(s["cause"] not in ("new slice", "gone slice")
                for s in doc["slices"])
+
+
+def snapshot_pair(tmp_path):
+    """Builds tests/gen/snap_pair.c against the shared library and runs
+    it: two snapshots of the default rollup (see that file)."""
+    cc = os.environ.get("LLMCOST_C_COMPILER") or "cc"
+    exe = str(tmp_path / "snap_pair")
+    src = os.path.join(SOURCE, "tests", "gen", "snap_pair.c")
+    p = subprocess.run([cc, "-I", os.path.join(SOURCE, "include"), src,
+                        "-L", BUILD, "-lllmcost", "-Wl,-rpath," + BUILD,
+                        "-o", exe], capture_output=True)
+    assert p.returncode == 0, p.stderr.decode()
+    base, cur = str(tmp_path / "b.snap"), str(tmp_path / "c.snap")
+    p = subprocess.run([exe, base, cur], capture_output=True)
+    assert p.returncode == 0, p.stderr.decode()
+    return base, cur
+
+
+def test_two_snapshots(tmp_path):
+    base, cur = snapshot_pair(tmp_path)
+    p = run("--baseline-snapshot", base, "--current-snapshot", cur,
+            "--format", "json")
+    assert p.returncode == 0, p.stderr.decode()
+    by = slices(json.loads(p.stdout))
+    s = by["search"]
+    assert s["cause"] == "model substitution"
+    assert s["change"] == "0.2" and s["effects"]["price"] == "0.2"
+    assert s["figures"]["active_users"] == [5, 5]
+    assert by["ops"]["change"] == "0"
+    assert_sums(s)
+
+
+def test_snapshot_without_the_dimension_is_refused(tmp_path):
+    base, cur = snapshot_pair(tmp_path)
+    p = run("--baseline-snapshot", base, "--current-snapshot", cur,
+            "--by", "workflow")
+    assert p.returncode == 1
+    assert b"no grouping by every --by dimension" in p.stderr
+
+
+def test_audit_with_a_comparison_period_adds_the_section(tmp_path):
+    mix = os.path.join(FIX, "mix.jsonl")
+    p = subprocess.run([LLMCOST, "audit", mix], capture_output=True)
+    assert p.returncode == 0, p.stderr.decode()
+    plain = p.stdout.decode()
+    assert "Spend change" not in plain
+    out = str(tmp_path / "audit.txt")
+    p = subprocess.run([LLMCOST, "audit", "--period", "week", "-o", out,
+                        mix], capture_output=True)
+    assert p.returncode == 0, p.stderr.decode()
+    with open(out) as fp:
+        text = fp.read()
+    head, section = text.split("\nSpend change\n")
+    assert head == plain
+    assert "search\n  baseline 0.84  current 14  change +13.16  " \
+        "cause: model substitution" in section
+    assert "cause: retry storm" in section
+
+
+def test_audit_comparison_refuses_json():
+    p = subprocess.run([LLMCOST, "audit", "--period", "week", "--format",
+                        "json", os.path.join(FIX, "mix.jsonl")],
+                       capture_output=True)
+    assert p.returncode == 1
+    assert b"use llmcost diff for JSON" in p.stderr
+
+
+@pytest.mark.parametrize("period,base,cur", [
+    # The logs end on Sunday 2026-06-14: June is not complete, so the
+    # last two complete months are April and May.
+    ("month", "2026-04-01..2026-04-30", "2026-05-01..2026-05-31"),
+    ("day", "2026-06-13..2026-06-13", "2026-06-14..2026-06-14"),
+])
+def test_month_and_day_periods(period, base, cur):
+    p = run("--period", period, "--format", "json",
+            os.path.join(FIX, "prompt.jsonl"))
+    assert p.returncode == 0, p.stderr.decode()
+    doc = json.loads(p.stdout)
+    assert doc["baseline"]["period"] == base
+    assert doc["current"]["period"] == cur
+    for s in doc["slices"]:
+        assert_sums(s)

@@ -76,7 +76,55 @@ static void restore_allocator(void)
 	cr_assert_eq(llmcost_set_allocator(NULL), LLMCOST_OK);
 }
 
-/* Loads, prices and accumulates; returns the first failing status. */
+/* Saves a snapshot to bytes and loads them back into *out. */
+static int save_and_load(const llmcost_snapshot *snap,
+			 llmcost_snapshot **out)
+{
+	unsigned char *buf;
+	size_t need = 0, len = 0;
+	int rc;
+
+	rc = llmcost_snapshot_save(snap, LLMCOST_SNAPSHOT_BINARY, NULL, 0,
+				   &need);
+	if (rc != LLMCOST_E_RANGE)
+		return rc == LLMCOST_OK ? LLMCOST_E_INVALID : rc;
+	buf = malloc(need);
+	cr_assert_not_null(buf);
+	rc = llmcost_snapshot_save(snap, LLMCOST_SNAPSHOT_BINARY, buf, need,
+				   &len);
+	if (rc == LLMCOST_OK)
+		rc = llmcost_snapshot_load(out, buf, len);
+	free(buf);
+	return rc;
+}
+
+/* Snapshots the rollup, saves and loads it, and merges the copy and the
+ * original into an empty snapshot; returns the first failing status. */
+static int snapshot_workload(const llmcost_rollup *rollup)
+{
+	llmcost_snapshot *snap = NULL, *back = NULL, *all = NULL;
+	int rc;
+
+	rc = llmcost_rollup_snapshot(rollup, &snap);
+	if (rc == LLMCOST_OK)
+		rc = save_and_load(snap, &back);
+	if (rc == LLMCOST_OK)
+		rc = llmcost_snapshot_new(&all);
+	if (rc == LLMCOST_OK)
+		rc = llmcost_snapshot_merge(all, snap);
+	if (rc == LLMCOST_OK)
+		rc = llmcost_snapshot_merge(all, back);
+	if (rc == LLMCOST_OK && llmcost_snapshot_count(all) !=
+				llmcost_snapshot_count(snap))
+		rc = LLMCOST_E_INVALID;
+	llmcost_snapshot_free(all);
+	llmcost_snapshot_free(back);
+	llmcost_snapshot_free(snap);
+	return rc;
+}
+
+/* Loads, prices, accumulates and snapshots; returns the first failing
+ * status. */
 static int workload(void)
 {
 	llmcost_prices *prices = NULL;
@@ -106,6 +154,8 @@ static int workload(void)
 		llmcost_price(prices, &rec, &cost);
 		rc = llmcost_rollup_add(rollup, &rec, &cost);
 	}
+	if (rc == LLMCOST_OK)
+		rc = snapshot_workload(rollup);
 	llmcost_rollup_free(rollup);
 	llmcost_prices_free(prices);
 	return rc;

@@ -807,3 +807,38 @@ Test(groupings, space_saving_bound_holds_on_a_skewed_stream)
 	llmcost_snapshot_free(s);
 	llmcost_rollup_free(r);
 }
+
+
+/* A program built against 0.1 passes the 0.1 group: it gets that part,
+ * and nothing past it is written. */
+Test(groupings, an_old_group_struct_gets_the_old_part_only)
+{
+	size_t old = offsetof(llmcost_group, component) +
+		     LLMCOST_C_CAPACITY * sizeof(llmcost_money);
+	union {
+		llmcost_group g;
+		unsigned char b[sizeof(llmcost_group)];
+	} u;
+	llmcost_rollup *r = NULL;
+	unsigned char *buf = u.b;
+	llmcost_record rec;
+	llmcost_cost c;
+	llmcost_group g;
+	size_t i;
+
+	cr_assert_eq(llmcost_rollup_new(&r), LLMCOST_OK);
+	record_full(&rec);
+	cost_make(&c, LLMCOST_OK, UNITS(7), 0);
+	add(r, &rec, &c);
+	memset(buf, 0xcd, sizeof(u));
+	u.g.struct_size = (uint32_t)old;
+	cr_assert_eq(llmcost_rollup_group(r, 0, &u.g), LLMCOST_OK);
+	memcpy(&g, buf, sizeof(g));
+	cr_assert_eq(g.struct_size, old);
+	cr_assert_eq(g.requests, 1);
+	cr_assert_str_eq(g.key[LLMCOST_DIM_MODEL], "gpt-4o");
+	assert_money(g.total, "0.000007");
+	for (i = old; i < sizeof(u); i++)
+		cr_assert_eq(buf[i], 0xcd, "byte %zu past the old group", i);
+	llmcost_rollup_free(r);
+}

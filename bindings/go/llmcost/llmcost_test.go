@@ -392,3 +392,23 @@ func BenchmarkStampParallel(b *testing.B) {
 		}
 	})
 }
+
+func TestContractCosts(t *testing.T) {
+	p := openBook(t)
+	defer p.Close()
+	if err := p.LoadContract([]byte("format 1\n" +
+		"discount provider=openai percent=20\n" +
+		"commitment all percent=5\n")); err != nil {
+		t.Fatal(err)
+	}
+	c, err := p.Price(&Request{Model: "vec-chat",
+		TimestampMs: 1740787200000, InputTokens: 1000,
+		OutputTokens: 500})
+	// List 0.0075; 20% off gives 0.006; 5% off that gives 0.0057.
+	if err != nil || c.ListCost.String() != "0.0075" ||
+		c.ContractedCost.String() != "0.006" ||
+		c.EffectiveCost.String() != "0.0057" {
+		t.Fatalf("%v %s %s %s", err, c.ListCost, c.ContractedCost,
+			c.EffectiveCost)
+	}
+}

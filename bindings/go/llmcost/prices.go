@@ -396,6 +396,19 @@ func (s *Stamper) PriceUsage(p *Prices, r *Request, shape int,
 func (s *Stamper) Stamp(p *Prices, rollup *Rollup, r *Request) (Cost,
 	error) {
 	cost, err := s.Price(p, r)
+	return s.addLast(rollup, cost, err)
+}
+
+// StampUsage is Stamp with the token counts from a usage object.
+func (s *Stamper) StampUsage(p *Prices, rollup *Rollup, r *Request,
+	shape int, usage []byte) (Cost, error) {
+	cost, err := s.PriceUsage(p, r, shape, usage)
+	return s.addLast(rollup, cost, err)
+}
+
+// addLast adds the request just priced, unless it was rejected.
+func (s *Stamper) addLast(rollup *Rollup, cost Cost, err error) (Cost,
+	error) {
 	if err != nil && cost.Status != StatusEUnpriced &&
 		cost.Status != StatusENorate {
 		return cost, err
@@ -427,4 +440,13 @@ func (p *Prices) Stamp(rollup *Rollup, r *Request) (Cost, error) {
 	s := p.pool.Get().(*Stamper)
 	defer p.pool.Put(s)
 	return s.Stamp(p, rollup, r)
+}
+
+// StampUsage prices a request from a provider usage object and adds it
+// to rollup; safe from many goroutines.
+func (p *Prices) StampUsage(rollup *Rollup, r *Request, shape int,
+	usage []byte) (Cost, error) {
+	s := p.pool.Get().(*Stamper)
+	defer p.pool.Put(s)
+	return s.StampUsage(p, rollup, r, shape, usage)
 }

@@ -212,3 +212,32 @@ def test_library_version_matches_bindings():
         str(K.VERSION_MAJOR)
     assert os.path.exists(llmcost.library_path) or \
         llmcost.library_path.startswith("lib")
+
+
+def test_unclosed_handles_are_freed_cleanly_at_exit():
+    import subprocess
+    import sys
+    code = ("import llmcost\n"
+            "p = llmcost.Prices(); r = llmcost.Rollup()\n"
+            "r.add(p.price(model='gpt-4o', input_tokens=1))\n"
+            "s = r.snapshot(); t = llmcost.Tags()\n"
+            "g = [p, r, s, t]; g.append(g)\n"
+            "print('done')\n")
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(llmcost.__file__)))
+    env = dict(os.environ, PYTHONPATH=pkg)
+    out = subprocess.run([sys.executable, "-c", code], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "done\n" and out.stderr == ""
+
+
+def test_contract_gives_contracted_and_effective_costs(book):
+    book.load_contract("format 1\n"
+                       "discount provider=openai percent=20\n"
+                       "commitment all percent=5\n")
+    c = book.price(model="vec-chat", timestamp_ms=1740787200000,
+                   input_tokens=1000, output_tokens=500)
+    # List 0.0075; 20% off gives 0.006; 5% off that gives 0.0057.
+    assert c.list_cost == c.total == D("0.0075")
+    assert c.contracted_cost == D("0.006")
+    assert c.effective_cost == D("0.0057")

@@ -51,8 +51,8 @@ func (c *Costs) stamp(resp *http.Response) error {
 	req := &llmcost.Request{Model: head.Model, Team: who.team,
 		User: who.user, Feature: who.feature,
 		StatusCode: int32(resp.StatusCode)}
-	cost, err := c.Prices.PriceUsage(req, llmcost.UsageOpenaiChat,
-		head.Usage)
+	cost, err := c.Prices.StampUsage(c.Rollup, req,
+		llmcost.UsageOpenaiChat, head.Usage)
 	h := resp.Header
 	h.Set("X-Llmcost-Team", who.team)
 	h.Set("X-Llmcost-User", who.user)
@@ -64,13 +64,8 @@ func (c *Costs) stamp(resp *http.Response) error {
 		h.Set("X-Llmcost-Cost-Usd", "unpriced")
 		h.Set("X-Llmcost-Note", cost.Note())
 	}
-	if err != nil && !cost.Priced() && cost.Status != llmcost.StatusEUnpriced &&
-		cost.Status != llmcost.StatusENorate {
-		return nil
-	}
-	_, err = c.Prices.Stamp(c.Rollup, req)
-	if err != nil && cost.Priced() {
-		log.Printf("proxy: rollup: %v", err)
+	if err != nil && !cost.Priced() {
+		log.Printf("proxy: %s: %v", head.Model, err)
 	}
 	return nil
 }
