@@ -12,10 +12,18 @@
  *
  * The merge figure: two snapshots of USERS groups each (users 0 .. N-1
  * and N/2 .. 3N/2-1, so half the keys meet), merged with
- * llmcost_snapshot_merge(); median of 3.  Times are printed, never
- * checked; the merged sums are checked against the inputs'.
+ * llmcost_snapshot_merge(); median of 3.
+ *
+ * The threads figure: adds alone (no pricing) of 400,000 requests in
+ * time order (1000 users, 20 teams, over 4.6 days) into a rollup whose
+ * groups already exist, by 1 thread and by 2 threads taking turns at the
+ * requests; with 1 grouping and with 4; median of 3.
+ *
+ * Times are printed, never checked; the merged sums and the threads'
+ * sums are checked.
  */
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +236,170 @@ static void merge_figure(unsigned long users)
 }
 
 
+/* ---- threads ----------------------------------------------------------- */
+
+#define BENCH_TREQ 400000
+
+struct bench_stream {
+	llmcost_record rec[BENCH_TREQ];
+	llmcost_cost cost[BENCH_TREQ];
+	char users[1000][16];
+	char teams[20][16];
+};
+
+struct bench_thread {
+	llmcost_rollup *r;
+	const struct bench_stream *st;
+	unsigned first, step;
+	long failures;
+};
+
+
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+
+static void stream_make(struct bench_stream *st)
+{
+	static const char *const models[] = { "gpt-4o", "claude-sonnet-4-5",
+					      "gemini-2.5-pro", "o3" };
+	static const char *const features[] = { "chat", "search",
+						"summarise", "agent" };
+	unsigned i;
+
+	for (i = 0; i < 1000; i++)
+		snprintf(st->users[i], sizeof(st->users[i]), "user-%04u", i);
+	for (i = 0; i < 20; i++)
+		snprintf(st->teams[i], sizeof(st->teams[i]), "team-%02u", i);
+	for (i = 0; i < BENCH_TREQ; i++) {
+		uint64_t x = mix64(i);
+		llmcost_record *r = &st->rec[i];
+		lc_i128 units = (lc_i128)(x >> 30);
+
+		llmcost_record_init(r);
+		r->team_id = st->teams[x % 1000 % 20];
+		r->user_id = st->users[x % 1000];
+		r->feature_name = features[(x >> 20) % 4];
+		r->model = models[(x >> 24) % 4];
+		r->environment = "production";
+		r->timestamp_ms = BENCH_START_MS + (int64_t)i * 1000;
+		r->input_tokens = 1000 + (int64_t)((x >> 32) % 6000);
+		r->output_tokens = 100 + (int64_t)((x >> 44) % 900);
+		r->latency_ms = 200 + (int64_t)((x >> 50) % 5000);
+		llmcost_cost_init(&st->cost[i]);
+		st->cost[i].status = LLMCOST_OK;
+		st->cost[i].total = st->cost[i].component[LLMCOST_C_INPUT] =
+			st->cost[i].contracted_cost =
+			st->cost[i].effective_cost = lc_money_from_i128(units);
+	}
+}
+
+
+static void *thread_run(void *arg)
+{
+	struct bench_thread *t = arg;
+	unsigned i;
+
+	for (i = t->first; i < BENCH_TREQ; i += t->step)
+		if (llmcost_rollup_add(t->r, &t->st->rec[i],
+				       &t->st->cost[i]) != LLMCOST_OK)
+			t->failures++;
+	return NULL;
+}
+
+
+static llmcost_rollup *threads_rollup(int groupings)
+{
+	llmcost_rollup_options o;
+	llmcost_rollup *r = NULL;
+
+	llmcost_rollup_options_init(&o);
+	llmcost_rollup_options_add(&o, LLMCOST_DIMS_DEFAULT,
+				   LLMCOST_BUCKET_DAY, 0, 0);
+	if (groupings == 4) {
+		llmcost_rollup_options_add(&o,
+			LLMCOST_DIM_BIT(LLMCOST_DIM_TEAM),
+			LLMCOST_BUCKET_HOUR, 0, 0);
+		llmcost_rollup_options_add(&o,
+			LLMCOST_DIM_BIT(LLMCOST_DIM_USER),
+			LLMCOST_BUCKET_MONTH, 100000, 64);
+		llmcost_rollup_options_add(&o,
+			LLMCOST_DIM_BIT(LLMCOST_DIM_FEATURE) |
+			LLMCOST_DIM_BIT(LLMCOST_DIM_MODEL) |
+			LLMCOST_DIM_BIT(LLMCOST_DIM_ENVIRONMENT),
+			LLMCOST_BUCKET_DAY, 0, 0);
+	}
+	if (llmcost_rollup_new_with(&r, &o) != LLMCOST_OK)
+		die("rollup_new_with");
+	return r;
+}
+
+
+/* Adds per second by n threads (1 or 2) into a rollup whose groups the
+ * same stream has already made. */
+static double threads_rate(const struct bench_stream *st, int groupings,
+			   unsigned n)
+{
+	llmcost_rollup *r = threads_rollup(groupings);
+	struct bench_thread t[2], warm = { r, st, 0, 1, 0 };
+	pthread_t tid[2];
+	int64_t t0, ns;
+	unsigned k;
+
+	thread_run(&warm);
+	t0 = now_ns();
+	for (k = 0; k < n; k++) {
+		t[k] = (struct bench_thread){ r, st, k, n, 0 };
+		if (pthread_create(&tid[k], NULL, thread_run, &t[k]) != 0)
+			die("pthread_create");
+	}
+	for (k = 0; k < n; k++)
+		pthread_join(tid[k], NULL);
+	ns = now_ns() - t0;
+	for (k = 0; k < n; k++)
+		if (t[k].failures != 0 || warm.failures != 0)
+			die("rollup_add in a thread");
+	llmcost_rollup_free(r);
+	return BENCH_TREQ * 1e3 / (double)ns;
+}
+
+
+static int cmp_rate(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+
+static void threads_figure(int groupings)
+{
+	struct bench_stream *st = malloc(sizeof(*st));
+	double one[BENCH_RUNS], two[BENCH_RUNS];
+	int k;
+
+	if (st == NULL)
+		die("out of memory");
+	stream_make(st);
+	for (k = 0; k < BENCH_RUNS; k++) {
+		one[k] = threads_rate(st, groupings, 1);
+		two[k] = threads_rate(st, groupings, 2);
+	}
+	qsort(one, BENCH_RUNS, sizeof(double), cmp_rate);
+	qsort(two, BENCH_RUNS, sizeof(double), cmp_rate);
+	printf("adds only, %d grouping%s: 1 thread %.2f M adds/s, 2 threads "
+	       "%.2f M adds/s (median of %d)\n", groupings,
+	       groupings > 1 ? "s" : "", one[BENCH_RUNS / 2],
+	       two[BENCH_RUNS / 2], BENCH_RUNS);
+	free(st);
+}
+
+
 int main(int argc, char **argv)
 {
 	unsigned long users = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
@@ -240,5 +412,7 @@ int main(int argc, char **argv)
 	memory_figure("cap 10000 groups, 1000 counters:", users, BENCH_CAP,
 		      BENCH_HEAVY);
 	merge_figure(users);
+	threads_figure(1);
+	threads_figure(4);
 	return 0;
 }

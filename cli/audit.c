@@ -70,7 +70,9 @@ static const char *cli_budget_money(struct cli_budget *b,
 		return "reported_cost_usd";
 	if (r->outcome != CLI_PRICED)
 		return NULL;
-	if (cli_add_abs(&b->money, lc_money_to_i128(c->total)))
+	if (cli_add_abs(&b->money, lc_money_to_i128(c->total)) ||
+	    cli_add_abs(&b->money, lc_money_to_i128(c->contracted_cost)) ||
+	    cli_add_abs(&b->money, lc_money_to_i128(c->effective_cost)))
 		return "cost_usd";
 	for (k = 0; k < LLMCOST_C_COUNT; k++)
 		if (cli_add_abs(&b->money, lc_money_to_i128(c->component[k])))

@@ -35,6 +35,8 @@ struct cli_stat {
 	int64_t errors;
 	lc_i128 total;
 	lc_i128 component[LLMCOST_C_COUNT];
+	lc_i128 contracted;		/* under --contract; else total */
+	lc_i128 effective;
 	/* Top-user view: twice the team's median of its users' input tokens
 	 * per request (each rounded down to a whole token), so that a
 	 * median halfway between two users stays exact; -1 if none. */

@@ -469,6 +469,11 @@ static void cli_json_views(struct cli_jw *w, const struct cli_audit *a)
 {
 	cli_jw_open(w, "totals", '{');
 	cli_json_stat_body(w, &a->total);
+	if (a->opts->n_contracts > 0) {
+		cli_jw_money(w, "list_cost_usd", a->total.total);
+		cli_jw_money(w, "contracted_cost_usd", a->total.contracted);
+		cli_jw_money(w, "effective_cost_usd", a->total.effective);
+	}
 	cli_jw_close(w, '}');
 	cli_json_flags(w, a);
 	cli_json_view(w, "by_team", "team", &a->team);

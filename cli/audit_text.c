@@ -186,6 +186,14 @@ static void cli_write_totals(const struct cli_audit *a, FILE *fp)
 			cli_num(&n, t->tokens[i]));
 	fprintf(fp, "  %-22s %20s\n", "cost USD",
 		cli_usd(&n, t->total, CLI_COST_DECIMALS));
+	if (a->opts->n_contracts > 0) {
+		fprintf(fp, "  %-22s %20s\n", "  list",
+			cli_usd(&n, t->total, CLI_COST_DECIMALS));
+		fprintf(fp, "  %-22s %20s\n", "  contracted",
+			cli_usd(&n, t->contracted, CLI_COST_DECIMALS));
+		fprintf(fp, "  %-22s %20s\n", "  effective",
+			cli_usd(&n, t->effective, CLI_COST_DECIMALS));
+	}
 	for (i = 0; i < LLMCOST_C_COUNT; i++) {
 		char label[40];
 

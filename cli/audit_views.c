@@ -75,7 +75,11 @@ static int cli_stat_add(struct cli_stat *s, const llmcost_group *g)
 	size_t i;
 
 	if (cli_stat_counts(s, g) ||
-	    lc_i128_add(s->total, lc_money_to_i128(g->total), &s->total))
+	    lc_i128_add(s->total, lc_money_to_i128(g->total), &s->total) ||
+	    lc_i128_add(s->contracted, lc_money_to_i128(g->contracted_cost),
+			&s->contracted) ||
+	    lc_i128_add(s->effective, lc_money_to_i128(g->effective_cost),
+			&s->effective))
 		return -1;
 	for (i = 0; i < LLMCOST_C_COUNT; i++)
 		if (lc_i128_add(s->component[i],

@@ -138,6 +138,9 @@ struct cli_opts {
 	const char **baseline;	/* report --baseline FILE, in order */
 	size_t n_baseline;
 	const char *title;	/* report --title */
+	int usage_shape;	/* --usage-shape: llmcost_usage_shape, or 0 */
+	const char *usage_path;	/* --map usage=PATH, or NULL: the line */
+	struct cli_pairs deployments;	/* --deployment NAME=MODEL */
 };
 
 /* Parses argv.  On a usage error prints to stderr and returns
@@ -514,6 +517,20 @@ int cli_diff_main(int argc, char **argv);
 
 /* "llmcost prices lint FILE..." (prices_cmd.c); returns the exit code. */
 int cli_prices_main(int argc, char **argv);
+
+/* --usage-shape NAME (usage_preset.c): sets o->usage_shape, or returns
+ * CLI_EXIT_USAGE after saying why. */
+int cli_usage_shape_opt(struct cli_opts *o, const char *name);
+
+/* With --usage-shape, reads the row's usage object (the object at
+ * o->usage_path, or the whole line) into rec's token counts.  The
+ * library status; why holds the reason on failure. */
+int cli_usage_read(const struct cli_opts *o, const struct cli_row *row,
+		   llmcost_record *rec, char *why, size_t size);
+
+/* --deployment NAME=MODEL: maps each deployment in prices; CLI_EXIT_OK,
+ * or CLI_EXIT_USAGE after saying why. */
+int cli_deployments_load(const struct cli_opts *o, llmcost_prices *prices);
 
 /* `llmcost audit` with --baseline/--current or --period: the audit, then
  * a spend change section (docs/diff.md). */

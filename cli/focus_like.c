@@ -405,6 +405,18 @@ static void cli_like_finish(struct cli_fstyle *s, struct cli_lstats *st)
 }
 
 
+/* 1 if some column of the header is one we fill. */
+static int cli_like_known(const struct cli_lrec *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (cli_fcol_lookup(r->f[i].text) >= 0)
+			return 1;
+	return 0;
+}
+
+
 static int cli_like_header(struct cli_fstyle *s, const struct cli_lrec *r)
 {
 	size_t i;
@@ -501,7 +513,9 @@ int cli_fstyle_like(struct cli_fstyle *s, const char *path)
 	sc.first = 1;
 	s->null_text = "";
 	rc = cli_lscan_record(&sc, &r);
-	if (rc == 1 && r.n > 1)
+	if (rc == 1 && !cli_like_known(&r))
+		rc = 0;
+	if (rc == 1)
 		rc = cli_like_header(s, &r) == 0 ? 1 : -1;
 	if (rc == 1)
 		rc = cli_like_rows(s, &sc, &r) == 0 ? 1 : -1;
@@ -515,6 +529,7 @@ int cli_fstyle_like(struct cli_fstyle *s, const char *path)
 	if (rc == -1)
 		cli_error("out of memory");
 	else
-		cli_error("%s: --like: not a CSV file with a header", path);
+		cli_error("%s: --like: not a CSV file whose header names "
+			  "FOCUS columns", path);
 	return CLI_EXIT_IO;
 }

@@ -33,7 +33,8 @@ static const char *const cli_columns[] = {
 	"timestamp", "team_id", "user_id", "feature_name", "provider",
 	"model", "price_key", "match_rule", "input_tokens", "output_tokens",
 	"cached_tokens", "cache_write_tokens", "cache_write_1h_tokens",
-	"reasoning_tokens", "cost_usd", "input_cost_usd",
+	"reasoning_tokens", "cost_usd", "list_cost_usd",
+	"contracted_cost_usd", "effective_cost_usd", "input_cost_usd",
 	"cache_read_cost_usd", "cache_write_5m_cost_usd",
 	"cache_write_1h_cost_usd", "output_cost_usd", "reasoning_cost_usd",
 	"input_audio_cost_usd", "input_image_cost_usd",
@@ -61,8 +62,8 @@ static const int cli_raw_dims[] = {
 };
 
 /* One cost column per component, in the library's order, between
- * cost_usd and reported_cost_usd. */
-_Static_assert(CLI_NCOLUMNS == 29 - 6 + LLMCOST_C_COUNT,
+ * effective_cost_usd and reported_cost_usd. */
+_Static_assert(CLI_NCOLUMNS == 32 - 6 + LLMCOST_C_COUNT,
 	       "a ledger column for every cost component");
 
 /* Text that lives while one row is written. */
@@ -71,7 +72,7 @@ struct cli_ledger_row {
 	size_t n;
 	char reason[CLI_SOURCE_SIZE + CLI_REASON_SIZE];
 	char timestamp[40];
-	lc_i128 money[LLMCOST_C_COUNT + 2];
+	lc_i128 money[LLMCOST_C_COUNT + 5];
 	int is_money[CLI_MAXCOLUMNS];
 	char flags[64];
 	char note[LLMCOST_NOTE_SIZE + 600];
@@ -222,10 +223,16 @@ static void cli_put_costs(struct cli_ledger_row *r,
 	size_t i;
 
 	cli_put_money(r, 0, priced, priced ? lc_money_to_i128(c->total) : 0);
+	cli_put_money(r, 1, priced, priced ?
+		      lc_money_to_i128(c->list_cost) : 0);
+	cli_put_money(r, 2, priced, priced ?
+		      lc_money_to_i128(c->contracted_cost) : 0);
+	cli_put_money(r, 3, priced, priced ?
+		      lc_money_to_i128(c->effective_cost) : 0);
 	for (i = 0; i < LLMCOST_C_COUNT; i++)
-		cli_put_money(r, i + 1, priced, priced ?
+		cli_put_money(r, i + 4, priced, priced ?
 			      lc_money_to_i128(c->component[i]) : 0);
-	cli_put_money(r, LLMCOST_C_COUNT + 1, res->req->has_reported,
+	cli_put_money(r, LLMCOST_C_COUNT + 4, res->req->has_reported,
 		      res->req->reported);
 }
 

@@ -31,6 +31,8 @@ static int cli_main(struct cli_opts *o)
 	if (rc == CLI_EXIT_OK)
 		rc = cli_contracts_load(o, prices);
 	if (rc == CLI_EXIT_OK)
+		rc = cli_deployments_load(o, prices);
+	if (rc == CLI_EXIT_OK)
 		rc = cli_tags_load(o);
 	if (rc != CLI_EXIT_OK) {
 		llmcost_prices_free(prices);

@@ -95,6 +95,8 @@ static const char cli_help_text[] =
 "  report   one self-contained HTML page with charts (docs/report.md)\n"
 "  diff     explain a spend change between two periods, slice by slice,\n"
 "           with its cause (docs/diff.md; its own options are there)\n"
+"  prices lint FILE...  lint price tables (--format json; exit 4 when\n"
+"           there are findings)\n"
 "\n"
 "Options:\n"
 "  --prices [DATE=]FILE  price table: LiteLLM JSON or an llmcost price\n"
@@ -113,6 +115,10 @@ static const char cli_help_text[] =
 "  --csv, --jsonl        input format (default: .csv files are CSV)\n"
 "  --preset NAME         mappings for a known log: aider, burstgpt\n"
 "  --model-alias FROM=TO rewrite a logged model name before pricing\n"
+"  --usage-shape SHAPE   read the tokens from a provider's usage object:\n"
+"                        openai-chat, openai-responses, anthropic,\n"
+"                        gemini, bedrock, otel (--map usage=PATH: where)\n"
+"  --deployment NAME=MODEL  price deployment NAME as the key MODEL\n"
 "  --strict              stop at the first bad line (exit 3)\n"
 "  --limit N             rows per audit table (default 20; 0: all)\n"
 "  --tags FILE           map team, feature, environment, tenant,\n"
@@ -389,6 +395,10 @@ static int cli_parse_valued(struct cli_parse *ps, const char *name,
 		return cli_parse_limit(o, arg);
 	if (strcmp(name, "--tags") == 0)
 		return cli_parse_tags(o, arg);
+	if (strcmp(name, "--usage-shape") == 0)
+		return cli_usage_shape_opt(o, arg);
+	if (strcmp(name, "--deployment") == 0)
+		return cli_parse_pair_opt(o, &o->deployments, name, arg);
 	return cli_export_valued_opt(o, name, arg);
 }
 
@@ -427,6 +437,7 @@ static int cli_is_valued(const char *name)
 	static const char *const valued[] = {
 		"--prices", "--format", "-o", "--output", "--map",
 		"--where", "--model-alias", "--preset", "--limit", "--tags",
+		"--usage-shape", "--deployment",
 	};
 	size_t i;
 
@@ -514,7 +525,7 @@ static int cli_apply_map(struct cli_opts *o, const char *field,
 {
 	int f = cli_field_lookup(field);
 
-	if (f < 0)
+	if (f < 0 && strcmp(field, "usage") != 0)
 		return cli_usage_error("--map: unknown field '%s' (see "
 				       "'llmcost --help')", field);
 	if (*path == '\0')
@@ -522,6 +533,10 @@ static int cli_apply_map(struct cli_opts *o, const char *field,
 	if (cli_empty_step(path))
 		return cli_usage_error("--map: empty step in the path '%s'",
 				       path);
+	if (f < 0) {
+		o->usage_path = path;	/* --map usage=PATH */
+		return 0;
+	}
 	o->paths[f] = path;
 	o->mapped |= 1u << f;
 	return 0;
@@ -566,6 +581,9 @@ static int cli_apply(struct cli_parse *ps)
 				   ps->aliases.v[i].value);
 	for (s = p ? p->aliases : cli_none; *s && rc == 0; s += 2)
 		rc = cli_pairs_add(&o->aliases, s[0], s[1]);
+	if (rc == 0 && o->usage_path != NULL && o->usage_shape == 0)
+		return cli_usage_error("%s", "--map usage=PATH needs "
+				       "--usage-shape");
 	return rc < 0 ? cli_usage_error("%s", "out of memory") : rc;
 }
 
@@ -752,6 +770,7 @@ void cli_opts_free(struct cli_opts *o)
 	free(o->prices);
 	free(o->wheres.v);
 	free(o->aliases.v);
+	free(o->deployments.v);
 	free(o->files);
 	lc_map_free(o->top);
 	llmcost_tags_free(o->tags);

@@ -50,6 +50,8 @@ static struct cli_rstat *cli_rview_at(struct cli_rview *v, const char *key,
 		goto out;
 	s = &v->v[v->n++];
 	memset(s, 0, sizeof(*s));
+	llmcost_diff_side_init(&s->side);
+	s->side.active_users = 0;
 	s->key = key;
 	s->team = team;
 	s->day = day;
@@ -116,6 +118,41 @@ static int cli_empty(const char *s)
 }
 
 
+/* Input-side and output-side components, as llmcost_diff_side_add()
+ * splits a group's. */
+static void cli_rside_add(struct cli_rstat *s, const llmcost_record *rec,
+			  const llmcost_cost *cost)
+{
+	static const int in[] = {
+		LLMCOST_C_INPUT, LLMCOST_C_CACHE_READ, LLMCOST_C_CACHE_WRITE_5M,
+		LLMCOST_C_CACHE_WRITE_1H, LLMCOST_C_INPUT_AUDIO,
+		LLMCOST_C_INPUT_IMAGE, LLMCOST_C_INPUT_VIDEO
+	};
+	static const int out[] = {
+		LLMCOST_C_OUTPUT, LLMCOST_C_REASONING, LLMCOST_C_OUTPUT_AUDIO,
+		LLMCOST_C_OUTPUT_IMAGE
+	};
+	llmcost_diff_side *d = &s->side;
+	lc_i128 v;
+	size_t i;
+
+	d->requests += rec->request_count;
+	d->retries += rec->retry_count;
+	d->errors += rec->status_code >= 400 ||
+		     (rec->flags & LLMCOST_RECORD_FAILED);
+	d->input_tokens += rec->input_tokens;
+	d->output_tokens += rec->output_tokens;
+	d->cost = lc_money_from_i128(lc_money_to_i128(d->cost) +
+				     lc_money_to_i128(cost->total));
+	for (i = 0, v = lc_money_to_i128(d->input_cost); i < 7; i++)
+		v += lc_money_to_i128(cost->component[in[i]]);
+	d->input_cost = lc_money_from_i128(v);
+	for (i = 0, v = lc_money_to_i128(d->output_cost); i < 4; i++)
+		v += lc_money_to_i128(cost->component[out[i]]);
+	d->output_cost = lc_money_from_i128(v);
+}
+
+
 static void cli_rgaps_add(struct cli_rdata *d, const llmcost_record *rec,
 			  int64_t requests, lc_i128 cost)
 {
@@ -141,6 +178,8 @@ static int cli_rdata_priced(struct cli_rdata *d, const struct cli_result *res)
 	const llmcost_record *rec = &res->req->rec;
 	lc_i128 cost = lc_money_to_i128(res->cost->total);
 	int64_t n = rec->request_count, day;
+	struct cli_rstat *s, *ts;
+	const char *model;
 	const char *team = cli_rintern(d, rec->team_id);
 	const char *user = cli_rintern(d, rec->user_id ? rec->user_id :
 				       rec->tenant_id);
@@ -153,10 +192,18 @@ static int cli_rdata_priced(struct cli_rdata *d, const struct cli_result *res)
 	d->input_tokens += rec->input_tokens;
 	d->output_tokens += rec->output_tokens;
 	cli_rgaps_add(d, rec, n, cost);
-	rc |= cli_radd(cli_rview_at(&d->teams, team, NULL, 0), n, cost);
-	rc |= cli_radd(cli_rview_at(&d->models, cli_rintern(d, rec->model),
-				    NULL, 0), n, cost);
-	rc |= cli_radd(cli_rview_at(&d->users, user, team, 0), n, cost);
+	ts = cli_rview_at(&d->teams, team, NULL, 0);
+	rc |= cli_radd(ts, n, cost);
+	if (ts != NULL)
+		cli_rside_add(ts, rec, res->cost);
+	model = cli_rintern(d, rec->model);
+	rc |= cli_radd(cli_rview_at(&d->models, model, NULL, 0), n, cost);
+	rc |= cli_radd(cli_rview_at(&d->team_models, model, team, 0), n,
+		       cost);
+	s = cli_rview_at(&d->users, user, team, 0);
+	if (ts != NULL && s != NULL && s->requests == 0 && user[0] != '\0')
+		ts->side.active_users++;
+	rc |= cli_radd(s, n, cost);
 	if (rec->timestamp_ms == LLMCOST_TIME_UNKNOWN) {
 		d->untimed++;
 		return rc;
@@ -202,6 +249,7 @@ void cli_rdata_free(struct cli_rdata *d)
 	cli_rview_free(&d->models);
 	cli_rview_free(&d->users);
 	cli_rview_free(&d->cells);
+	cli_rview_free(&d->team_models);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -214,11 +262,13 @@ static int cli_rdata_init(struct cli_rdata *d)
 	d->models.index = lc_map_new();
 	d->users.index = lc_map_new();
 	d->cells.index = lc_map_new();
+	d->team_models.index = lc_map_new();
 	d->gaps[0].what = "team";
 	d->gaps[1].what = "user or tenant";
 	d->gaps[2].what = "feature";
 	return d->strings && d->teams.index && d->models.index &&
-	       d->users.index && d->cells.index ? 0 : -1;
+	       d->users.index && d->cells.index && d->team_models.index ?
+	       0 : -1;
 }
 
 

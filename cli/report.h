@@ -19,6 +19,8 @@ struct cli_rstat {
 	int64_t day;		/* cells: days since 1970-01-01 */
 	int64_t requests;	/* priced requests */
 	lc_i128 cost;
+	llmcost_diff_side side;	/* teams: what llmcost_diff_explain()
+				 * reads */
 };
 
 /* Stats keyed by bytes, in first-seen order. */
@@ -41,6 +43,7 @@ struct cli_rgap {
 struct cli_rdata {
 	lc_map *strings;
 	struct cli_rview teams, models, users, cells;
+	struct cli_rview team_models;	/* key: model, team: the team */
 	struct cli_rgap gaps[CLI_RGAPS];
 	struct cli_counts counts;
 	int64_t requests;	/* priced requests */

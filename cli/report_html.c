@@ -38,6 +38,8 @@ static const char cli_report_css[] =
 "th:first-child,td:first-child{text-align:left}\n"
 ".note{color:#5a6272;font-size:13px;margin:8px 0 0}\n"
 ".up{color:#b42318}.down{color:#1a7f37}\n"
+"th.cause,td.cause{text-align:left}td.cause{color:#5a6272}\n"
+"h2.next{margin-top:16px}\n"
 "@media (max-width:820px){.grid2{grid-template-columns:1fr}}\n"
 "@media print{body{background:#fff;font-size:12px}"
 "main{max-width:none;padding:0}"
@@ -269,12 +271,14 @@ static void cli_page_change(struct cli_html *h, const struct cli_rdata *d,
 	if (d->cost >= base->cost)
 		cli_html_raw(h, "+");
 	cli_html_money(h, d->cost - base->cost);
-	cli_html_raw(h, "). <code>llmcost diff</code> explains the causes."
-		     "</p>\n<div class=\"grid2\">\n<div><h2>By team</h2>\n");
+	cli_html_raw(h, "). The likely cause of a team's change is the "
+		     "library's reading of its figures (docs/diff.md); "
+		     "<code>llmcost diff</code> gives the numbers behind it."
+		     "</p>\n<h2>By team</h2>\n");
 	cli_table_change(h, d, base, 0);
-	cli_html_raw(h, "</div>\n<div><h2>By model</h2>\n");
+	cli_html_raw(h, "<h2 class=\"next\">By model</h2>\n");
 	cli_table_change(h, d, base, 1);
-	cli_html_raw(h, "</div>\n</div>\n</section>\n");
+	cli_html_raw(h, "</section>\n");
 }
 
 

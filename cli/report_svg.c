@@ -451,6 +451,7 @@ struct cli_delta {
 	const char *key;
 	lc_i128 then;
 	lc_i128 now;
+	const char *cause;	/* teams: llmcost_cause_name(), or NULL */
 };
 
 
@@ -497,6 +498,60 @@ static struct cli_delta *cli_deltas(const struct cli_rview *now,
 }
 
 
+/* Whether a team used a model in one period and not in the other. */
+static int cli_mix_changed(const struct cli_rdata *now,
+			   const struct cli_rdata *then, const char *team)
+{
+	const struct cli_rdata *a = now, *b = then;
+	size_t i, j;
+	int pass, seen;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < a->team_models.n; i++) {
+			const struct cli_rstat *m = &a->team_models.v[i];
+
+			if (strcmp(m->team, team) != 0 || m->cost <= 0)
+				continue;
+			seen = 0;
+			for (j = 0; j < b->team_models.n && !seen; j++)
+				seen = strcmp(b->team_models.v[j].team,
+					      team) == 0 &&
+				       strcmp(b->team_models.v[j].key,
+					      m->key) == 0 &&
+				       b->team_models.v[j].cost > 0;
+			if (!seen)
+				return 1;
+		}
+		a = then;
+		b = now;
+	}
+	return 0;
+}
+
+
+/* The library's reading of a team's change: model substitution, prompt
+ * expansion, retry storm, adoption, ... (docs/diff.md). */
+static const char *cli_team_cause(const struct cli_rdata *now,
+				  const struct cli_rdata *then,
+				  const char *team)
+{
+	const struct cli_rstat *a = cli_rview_get(&then->teams, team);
+	const struct cli_rstat *b = cli_rview_get(&now->teams, team);
+	llmcost_diff_side zero;
+	llmcost_diff out;
+
+	llmcost_diff_side_init(&zero);
+	zero.active_users = 0;
+	llmcost_diff_init(&out);
+	if (llmcost_diff_explain(a ? &a->side : &zero, b ? &b->side : &zero,
+				 cli_mix_changed(now, then, team) ?
+				 LLMCOST_DIFF_MODEL_MIX : 0, &out) !=
+	    LLMCOST_OK)
+		return "";
+	return llmcost_cause_name((int)out.cause);
+}
+
+
 static void cli_change_row(struct cli_html *h, const struct cli_delta *c,
 			   int models)
 {
@@ -522,6 +577,10 @@ static void cli_change_row(struct cli_html *h, const struct cli_delta *c,
 	} else {
 		cli_html_raw(h, "new");
 	}
+	if (c->cause != NULL) {
+		cli_html_raw(h, "</td><td class=\"cause\">");
+		cli_html_text(h, c->cause);
+	}
 	cli_html_raw(h, "</td></tr>\n");
 }
 
@@ -541,9 +600,14 @@ void cli_table_change(struct cli_html *h, const struct cli_rdata *now,
 	cli_html_raw(h, "<table>\n<tr><th>");
 	cli_html_raw(h, models ? "model" : "team");
 	cli_html_raw(h, "</th><th>baseline</th><th>now</th><th>change</th>"
-		     "<th>%</th></tr>\n");
-	for (i = 0; i < n && i < 12; i++)
+		     "<th>%</th>");
+	cli_html_raw(h, models ? "</tr>\n" :
+		     "<th class=\"cause\">likely cause</th></tr>\n");
+	for (i = 0; i < n && i < 12; i++) {
+		if (!models)
+			v[i].cause = cli_team_cause(now, then, v[i].key);
 		cli_change_row(h, &v[i], models);
+	}
 	cli_html_raw(h, "</table>\n");
 	free(v);
 }

@@ -302,6 +302,25 @@ static int cli_read_field(struct cli_request *req, int f,
 }
 
 
+/* --usage-shape: the token buckets come from the usage object. */
+static void cli_read_usage(const struct cli_opts *o,
+			   const struct cli_row *row, struct cli_request *req)
+{
+	char why[200];
+	int f, rc;
+
+	if (req->status != LLMCOST_OK)
+		return;
+	rc = cli_usage_read(o, row, &req->rec, why, sizeof(why));
+	if (rc != LLMCOST_OK) {
+		cli_reject(req, CLI_F_INPUT_TOKENS, rc, why, NULL);
+		return;
+	}
+	for (f = CLI_F_INPUT_TOKENS; f <= CLI_F_REASONING_TOKENS; f++)
+		req->known |= 1u << f;
+}
+
+
 /* --model-alias: the first matching FROM (explicit ones come first). */
 static void cli_apply_alias(const struct cli_opts *o, struct cli_request *req)
 {
@@ -373,6 +392,8 @@ void cli_request_build(const struct cli_opts *o, const struct cli_row *row,
 	for (f = 0; f < CLI_F_COUNT; f++)
 		if (cli_read_field(req, f, &v[f]) == 0)
 			req->known |= 1u << f;
+	if (o->usage_shape != 0)
+		cli_read_usage(o, row, req);
 	cli_apply_alias(o, req);
 	cli_check_parts(req);
 }

@@ -37,7 +37,7 @@
 
 /* Version: kept here once; the build reads these three lines. */
 #define LLMCOST_VERSION_MAJOR 0
-#define LLMCOST_VERSION_MINOR 1
+#define LLMCOST_VERSION_MINOR 2
 #define LLMCOST_VERSION_PATCH 0
 
 #define LLMCOST_VERSION_NUMBER \

@@ -173,6 +173,12 @@ LC_HIDDEN const char *lc_json_string(const struct cJSON *item);
 LC_HIDDEN const struct cJSON *lc_json_path(const struct cJSON *root,
 					   const char *path);
 
+/* Decodes the UTF-8 sequence at p (at most avail bytes) into *cp and
+ * returns its length, or 0 if it is not a valid, shortest-form encoding
+ * of a Unicode scalar value.  lib/json.c. */
+LC_HIDDEN size_t lc_utf8_decode(const unsigned char *p, size_t avail,
+				uint32_t *cp);
+
 /* ---- time ------------------------------------------------------------ */
 
 /* Parses RFC 3339 ("2025-05-30T21:46:11Z", "...T21:46:11.123+02:00",

@@ -51,22 +51,22 @@ static void lc_emit(struct lc_lexer *lx, const void *bytes, size_t n)
 }
 
 
-/* Length of the UTF-8 sequence at p (at most avail bytes), or 0 if it is
- * not a valid, shortest-form encoding of a scalar value. */
-static size_t lc_utf8_len(const unsigned char *p, size_t avail)
+size_t lc_utf8_decode(const unsigned char *p, size_t avail, uint32_t *cp)
 {
 	unsigned c = p[0];
 	size_t n, i;
-	unsigned long cp;
+	uint32_t v;
 
-	if (c < 0x80)
+	if (c < 0x80) {
+		*cp = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
+		n = 2, v = c & 0x1f;
 	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
+		n = 3, v = c & 0x0f;
 	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
+		n = 4, v = c & 0x07;
 	else
 		return 0;
 	if (avail < n)
@@ -74,11 +74,12 @@ static size_t lc_utf8_len(const unsigned char *p, size_t avail)
 	for (i = 1; i < n; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
+		v = (v << 6) | (p[i] & 0x3f);
 	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
+	    v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
 		return 0;
+	*cp = v;
 	return n;
 }
 
@@ -97,6 +98,7 @@ static int lc_lex_string(struct lc_lexer *lx)
 	lx->pos++;
 	while (lx->pos < lx->len) {
 		unsigned char c = lx->in[lx->pos];
+		uint32_t cp;
 		size_t n;
 
 		if (c == '"') {
@@ -119,7 +121,8 @@ static int lc_lex_string(struct lc_lexer *lx)
 			lx->pos += 2;
 			continue;
 		}
-		n = lc_utf8_len(lx->in + lx->pos, lx->len - lx->pos);
+		n = lc_utf8_decode(lx->in + lx->pos, lx->len - lx->pos,
+				   &cp);
 		if (n == 0)
 			return lc_lex_fail(lx, "invalid UTF-8 in string");
 		lx->pos += n;

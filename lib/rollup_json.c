@@ -25,7 +25,7 @@ static const char *const lc_unit_names[LLMCOST_U_COUNT] = {
 };
 
 
-static void lc_puts(struct lc_buf *b, const char *s)
+static void lc_put_text(struct lc_buf *b, const char *s)
 {
 	lc_buf_put(b, s, strlen(s));
 }
@@ -36,7 +36,7 @@ static void lc_put_int(struct lc_buf *b, int64_t v)
 	char text[32];
 
 	snprintf(text, sizeof(text), "%lld", (long long)v);
-	lc_puts(b, text);
+	lc_put_text(b, text);
 }
 
 
@@ -47,33 +47,9 @@ static void lc_put_money(struct lc_buf *b, lc_i128 v)
 	if (lc_i128_format_scaled(v, LLMCOST_MONEY_DIGITS, text,
 				  sizeof(text)) < 0)
 		b->failed = 1;
-	lc_puts(b, "\"");
-	lc_puts(b, text);
-	lc_puts(b, "\"");
-}
-
-
-/* Length of the valid UTF-8 sequence at s[0..n), or 0. */
-static size_t lc_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-	if (len == 0 || len > n || s[0] > 0xf4)
-		return 0;
-	c = s[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	return len;
+	lc_put_text(b, "\"");
+	lc_put_text(b, text);
+	lc_put_text(b, "\"");
 }
 
 
@@ -81,9 +57,10 @@ static void lc_put_str(struct lc_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, len;
+	uint32_t cp;
 	char esc[8];
 
-	lc_puts(b, "\"");
+	lc_put_text(b, "\"");
 	while (i < n) {
 		if (p[i] == '"' || p[i] == '\\') {
 			esc[0] = '\\';
@@ -92,17 +69,17 @@ static void lc_put_str(struct lc_buf *b, const char *s)
 			i++;
 		} else if (p[i] < 0x20) {
 			snprintf(esc, sizeof(esc), "\\u%04x", p[i]);
-			lc_puts(b, esc);
+			lc_put_text(b, esc);
 			i++;
-		} else if ((len = lc_utf8_len(p + i, n - i)) == 0) {
-			lc_puts(b, "\\ufffd");
+		} else if ((len = lc_utf8_decode(p + i, n - i, &cp)) == 0) {
+			lc_put_text(b, "\\ufffd");
 			i++;
 		} else {
 			lc_buf_put(b, p + i, len);
 			i += len;
 		}
 	}
-	lc_puts(b, "\"");
+	lc_put_text(b, "\"");
 }
 
 
@@ -112,7 +89,7 @@ static void lc_put_time(struct lc_buf *b, int64_t ms)
 
 	if (ms == LLMCOST_TIME_UNKNOWN ||
 	    lc_time_format(ms, text, sizeof(text)) < 0) {
-		lc_puts(b, "null");
+		lc_put_text(b, "null");
 		return;
 	}
 	lc_put_str(b, text);
@@ -123,15 +100,15 @@ static void lc_put_dims(struct lc_buf *b, uint32_t dims)
 {
 	int d, first = 1;
 
-	lc_puts(b, "[");
+	lc_put_text(b, "[");
 	for (d = 0; d < LLMCOST_DIM_COUNT; d++) {
 		if (!(dims & (1u << d)))
 			continue;
-		lc_puts(b, first ? "" : ",");
+		lc_put_text(b, first ? "" : ",");
 		lc_put_str(b, llmcost_dim_name(d));
 		first = 0;
 	}
-	lc_puts(b, "]");
+	lc_put_text(b, "]");
 }
 
 
@@ -141,25 +118,25 @@ static void lc_put_keyobj(struct lc_buf *b, const char *key, uint32_t dims)
 	int d, first = 1;
 
 	lc_key_split(key, dims, part);
-	lc_puts(b, "{");
+	lc_put_text(b, "{");
 	for (d = 0; d < LLMCOST_DIM_COUNT; d++) {
 		if (!(dims & (1u << d)))
 			continue;
-		lc_puts(b, first ? "" : ",");
+		lc_put_text(b, first ? "" : ",");
 		lc_put_str(b, llmcost_dim_name(d));
-		lc_puts(b, ":");
+		lc_put_text(b, ":");
 		lc_put_str(b, part[d]);
 		first = 0;
 	}
-	lc_puts(b, "}");
+	lc_put_text(b, "}");
 }
 
 
 static void lc_put_field(struct lc_buf *b, const char *name, int64_t v)
 {
-	lc_puts(b, ",\"");
-	lc_puts(b, name);
-	lc_puts(b, "\":");
+	lc_put_text(b, ",\"");
+	lc_put_text(b, name);
+	lc_put_text(b, "\":");
 	lc_put_int(b, v);
 }
 
@@ -174,13 +151,13 @@ static void lc_put_entries(struct lc_buf *b, const llmcost_snapshot *s,
 	for (i = 0; i < gr->hh_count; i++) {
 		const struct lc_hh_entry *e = &s->hh[gr->hh_first + i];
 
-		lc_puts(b, i ? ",\n      {\"key\":" : "\n      {\"key\":");
+		lc_put_text(b, i ? ",\n      {\"key\":" : "\n      {\"key\":");
 		lc_put_keyobj(b, s->keys + e->key_off, gr->dims);
-		lc_puts(b, ",\"cost\":");
+		lc_put_text(b, ",\"cost\":");
 		lc_put_money(b, e->count);
-		lc_puts(b, ",\"error\":");
+		lc_put_text(b, ",\"error\":");
 		lc_put_money(b, e->error);
-		lc_puts(b, "}");
+		lc_put_text(b, "}");
 	}
 }
 
@@ -190,24 +167,24 @@ static void lc_put_grouping(struct lc_buf *b, const llmcost_snapshot *s,
 {
 	const struct lc_sgrouping *gr = &s->gr[index];
 
-	lc_puts(b, "    {\"index\":");
+	lc_put_text(b, "    {\"index\":");
 	lc_put_int(b, (int64_t)index);
-	lc_puts(b, ",\"dims\":");
+	lc_put_text(b, ",\"dims\":");
 	lc_put_dims(b, gr->dims);
-	lc_puts(b, ",\"bucket\":");
+	lc_put_text(b, ",\"bucket\":");
 	lc_put_str(b, llmcost_bucket_name((int)gr->bucket));
-	lc_puts(b, ",\"max_groups\":");
+	lc_put_text(b, ",\"max_groups\":");
 	lc_put_int(b, (int64_t)(gr->max_groups > INT64_MAX ? INT64_MAX :
 				gr->max_groups));
 	lc_put_field(b, "heavy_hitters", gr->heavy);
 	lc_put_field(b, "groups", (int64_t)gr->group_count);
-	lc_puts(b, ",\n     \"overflow\":{\"cost\":");
+	lc_put_text(b, ",\n     \"overflow\":{\"cost\":");
 	lc_put_money(b, gr->hh_total);
-	lc_puts(b, ",\"untracked_bound\":");
+	lc_put_text(b, ",\"untracked_bound\":");
 	lc_put_money(b, gr->hh_bound);
-	lc_puts(b, ",\"heavy_hitters\":[");
+	lc_put_text(b, ",\"heavy_hitters\":[");
 	lc_put_entries(b, s, gr);
-	lc_puts(b, "]}}");
+	lc_put_text(b, "]}}");
 }
 
 
@@ -221,22 +198,22 @@ static void lc_put_sketch(struct lc_buf *b, const llmcost_snapshot *s,
 	uint64_t records = (uint64_t)g->sums.n[LC_N_RECORDS];
 	size_t i;
 
-	lc_puts(b, ",\"");
-	lc_puts(b, name);
-	lc_puts(b, "\":{\"p50\":");
+	lc_put_text(b, ",\"");
+	lc_put_text(b, name);
+	lc_put_text(b, "\":{\"p50\":");
 	lc_put_int(b, records ? lc_sk_quantile(e, g->sk_n[metric], records,
 					       5000) : -1);
 	lc_put_field(b, "p95", records ? lc_sk_quantile(e, g->sk_n[metric],
 							records, 9500) : -1);
-	lc_puts(b, ",\"sketch\":[");
+	lc_put_text(b, ",\"sketch\":[");
 	for (i = 0; i < g->sk_n[metric]; i++) {
-		lc_puts(b, i ? ",[" : "[");
+		lc_put_text(b, i ? ",[" : "[");
 		lc_put_int(b, lc_ske_index(e[i]));
-		lc_puts(b, ",");
+		lc_put_text(b, ",");
 		lc_put_int(b, (int64_t)lc_ske_count(e[i]));
-		lc_puts(b, "]");
+		lc_put_text(b, "]");
 	}
-	lc_puts(b, "]}");
+	lc_put_text(b, "]}");
 }
 
 
@@ -253,21 +230,21 @@ static void lc_put_group_counts(struct lc_buf *b, const struct lc_sums *s)
 	lc_put_field(b, "errors", s->n[LC_N_ERRORS]);
 	lc_put_field(b, "latency_sum_ms", s->n[LC_N_LATENCY]);
 	lc_put_field(b, "latency_max_ms", s->latency_max);
-	lc_puts(b, ",\"tokens\":{");
+	lc_put_text(b, ",\"tokens\":{");
 	for (i = 0; i < LLMCOST_T_COUNT; i++) {
-		lc_puts(b, i ? ",\"" : "\"");
-		lc_puts(b, lc_token_names[i]);
-		lc_puts(b, "\":");
+		lc_put_text(b, i ? ",\"" : "\"");
+		lc_put_text(b, lc_token_names[i]);
+		lc_put_text(b, "\":");
 		lc_put_int(b, s->n[LC_N_TOKENS + i]);
 	}
-	lc_puts(b, "},\"units\":{");
+	lc_put_text(b, "},\"units\":{");
 	for (i = 0; i < LLMCOST_U_COUNT; i++) {
-		lc_puts(b, i ? ",\"" : "\"");
-		lc_puts(b, lc_unit_names[i]);
-		lc_puts(b, "\":");
+		lc_put_text(b, i ? ",\"" : "\"");
+		lc_put_text(b, lc_unit_names[i]);
+		lc_put_text(b, "\":");
 		lc_put_int(b, s->n[LC_N_UNITS + i]);
 	}
-	lc_puts(b, "}");
+	lc_put_text(b, "}");
 }
 
 
@@ -275,39 +252,39 @@ static void lc_put_group_money(struct lc_buf *b, const struct lc_sums *s)
 {
 	size_t i;
 
-	lc_puts(b, ",\"cost\":{\"total\":");
+	lc_put_text(b, ",\"cost\":{\"total\":");
 	lc_put_money(b, s->m[LC_M_TOTAL]);
-	lc_puts(b, ",\"contracted\":");
+	lc_put_text(b, ",\"contracted\":");
 	lc_put_money(b, s->m[LC_M_CONTRACTED]);
-	lc_puts(b, ",\"effective\":");
+	lc_put_text(b, ",\"effective\":");
 	lc_put_money(b, s->m[LC_M_EFFECTIVE]);
-	lc_puts(b, ",\"components\":{");
+	lc_put_text(b, ",\"components\":{");
 	for (i = 0; i < LLMCOST_C_COUNT; i++) {
-		lc_puts(b, i ? ",\"" : "\"");
-		lc_puts(b, llmcost_component_name((int)i));
-		lc_puts(b, "\":");
+		lc_put_text(b, i ? ",\"" : "\"");
+		lc_put_text(b, llmcost_component_name((int)i));
+		lc_put_text(b, "\":");
 		lc_put_money(b, s->m[LC_M_COMPONENT + i]);
 	}
-	lc_puts(b, "}}");
+	lc_put_text(b, "}}");
 }
 
 
 static void lc_put_group(struct lc_buf *b, const llmcost_snapshot *s,
 			 const struct lc_sgroup *g)
 {
-	lc_puts(b, "    {\"grouping\":");
+	lc_put_text(b, "    {\"grouping\":");
 	lc_put_int(b, g->grouping);
-	lc_puts(b, g->flags & LLMCOST_GROUP_OVERFLOW ? ",\"overflow\":true"
+	lc_put_text(b, g->flags & LLMCOST_GROUP_OVERFLOW ? ",\"overflow\":true"
 						     : ",\"overflow\":false");
-	lc_puts(b, ",\"key\":");
+	lc_put_text(b, ",\"key\":");
 	lc_put_keyobj(b, s->keys + g->key_off, s->gr[g->grouping].dims);
-	lc_puts(b, ",\"bucket_start\":");
+	lc_put_text(b, ",\"bucket_start\":");
 	lc_put_time(b, g->bucket_start);
 	lc_put_group_counts(b, &g->sums);
 	lc_put_group_money(b, &g->sums);
 	lc_put_sketch(b, s, g, LLMCOST_M_INPUT_TOKENS, "input_tokens");
 	lc_put_sketch(b, s, g, LLMCOST_M_LATENCY_MS, "latency_ms");
-	lc_puts(b, "}");
+	lc_put_text(b, "}");
 }
 
 
@@ -315,20 +292,20 @@ int lc_snap_json(const llmcost_snapshot *s, struct lc_buf *b)
 {
 	size_t i;
 
-	lc_puts(b, "{\"format\":\"llmcost-snapshot\",\"version\":");
+	lc_put_text(b, "{\"format\":\"llmcost-snapshot\",\"version\":");
 	lc_put_int(b, LLMCOST_SNAPSHOT_VERSION);
-	lc_puts(b, ",\"sketch_error\":\"1/");
+	lc_put_text(b, ",\"sketch_error\":\"1/");
 	lc_put_int(b, LLMCOST_SKETCH_ERROR_DIV);
-	lc_puts(b, "\",\n  \"groupings\":[");
+	lc_put_text(b, "\",\n  \"groupings\":[");
 	for (i = 0; i < s->ngr; i++) {
-		lc_puts(b, i ? ",\n" : "\n");
+		lc_put_text(b, i ? ",\n" : "\n");
 		lc_put_grouping(b, s, i);
 	}
-	lc_puts(b, "],\n  \"groups\":[");
+	lc_put_text(b, "],\n  \"groups\":[");
 	for (i = 0; i < s->ng; i++) {
-		lc_puts(b, i ? ",\n" : "\n");
+		lc_put_text(b, i ? ",\n" : "\n");
 		lc_put_group(b, s, &s->g[i]);
 	}
-	lc_puts(b, "]}\n");
+	lc_put_text(b, "]}\n");
 	return b->failed ? LLMCOST_E_NOMEM : LLMCOST_OK;
 }

@@ -165,17 +165,17 @@ static void lc_sk_span(const struct lc_sketch *s, unsigned index,
 		       unsigned *first, unsigned *last)
 {
 	const lc_sk_entry *e = lc_sk_sparse(s);
+	unsigned lo = index, hi = index;
 
-	*first = *last = index;
 	if (s->dense == 1) {
-		*first = s->lo < index ? s->lo : index;
-		*last = s->lo + s->cap - 1u > index ? s->lo + s->cap - 1u
-						    : index;
+		lo = s->lo;
+		hi = s->lo + s->cap - 1u;
 	} else if (s->n != 0) {
-		*first = lc_ske_index(e[0]) < index ? lc_ske_index(e[0]) : index;
-		*last = lc_ske_index(e[s->n - 1]) > index ?
-			lc_ske_index(e[s->n - 1]) : index;
+		lo = lc_ske_index(e[0]);
+		hi = lc_ske_index(e[s->n - 1]);
 	}
+	*first = lo < index ? lo : index;
+	*last = hi > index ? hi : index;
 }
 
 

@@ -32,11 +32,6 @@ struct lc_clean {
 
 /* ---- lib/tags_fold.c ------------------------------------------------- */
 
-/* Decodes the UTF-8 sequence at p (avail bytes): returns its length and
- * sets *cp, or returns 0 if it is not a valid, shortest-form scalar. */
-LC_HIDDEN size_t lc_tag_utf8_decode(const unsigned char *p, size_t avail,
-				uint32_t *cp);
-
 /* How many bytes of raw[0..len) a lookup reads: whole characters (an
  * invalid byte is one) that end within LC_TAG_MAX bytes. */
 LC_HIDDEN size_t lc_tag_cut(const char *raw, size_t len);

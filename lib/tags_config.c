@@ -206,7 +206,7 @@ static int lc_scan_string(struct lc_scan *sc)
 				return -1;
 			continue;
 		}
-		n = lc_tag_utf8_decode(sc->s + sc->pos, sc->len - sc->pos, &cp);
+		n = lc_utf8_decode(sc->s + sc->pos, sc->len - sc->pos, &cp);
 		if (n == 0)
 			return lc_scan_fail(sc, "invalid UTF-8 in string");
 		sc->pos += n;

@@ -27,40 +27,6 @@
 
 /* ---- UTF-8 ----------------------------------------------------------- */
 
-size_t lc_tag_utf8_decode(const unsigned char *p, size_t avail,
-			  uint32_t *cp)
-{
-	unsigned c = p[0];
-	size_t n, i;
-	uint32_t v;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, v = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, v = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, v = c & 0x07;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
-	    v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return n;
-}
-
-
 static size_t lc_utf8_encode(uint32_t cp, char *out)
 {
 	if (cp < 0x80) {
@@ -90,7 +56,7 @@ static size_t lc_utf8_encode(uint32_t cp, char *out)
 static size_t lc_char_len(const char *raw, size_t len, size_t pos,
 			  uint32_t *cp)
 {
-	size_t n = lc_tag_utf8_decode((const unsigned char *)raw + pos,
+	size_t n = lc_utf8_decode((const unsigned char *)raw + pos,
 				      len - pos, cp);
 
 	if (n == 0) {

@@ -37,7 +37,7 @@
 
 /* Version: kept here once; the build reads these three lines. */
 #define LLMCOST_VERSION_MAJOR 0
-#define LLMCOST_VERSION_MINOR 1
+#define LLMCOST_VERSION_MINOR 2
 #define LLMCOST_VERSION_PATCH 0
 
 #define LLMCOST_VERSION_NUMBER \
@@ -931,8 +931,9 @@ LLMCOST_API int llmcost_snapshot_save_file(const llmcost_snapshot *snapshot,
 /* Adds from into into.  Groupings are matched by dimensions and bucket
  * (one only in from is added); groups by key and bucket start, and
  * their sums and sketches added.  A merged grouping keeps the larger cap
- * and the smaller heavy_hitters.  All or nothing: on LLMCOST_E_OVERFLOW
- * or LLMCOST_E_NOMEM into is unchanged.  from may not be into. */
+ * (no cap counting as the largest) and the smaller heavy_hitters.  All
+ * or nothing: on LLMCOST_E_OVERFLOW or LLMCOST_E_NOMEM into is
+ * unchanged.  from may not be into. */
 LLMCOST_API int llmcost_snapshot_merge(llmcost_snapshot *into,
 				       const llmcost_snapshot *from);
 

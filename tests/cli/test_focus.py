@@ -275,6 +275,16 @@ def test_usage_errors():
     assert p.returncode == 2 and b"no-such.contract" in p.stderr
 
 
+def test_like_needs_a_focus_header(tmp_path):
+    for text in ("", "a,b,c\n1,2,3\n", "\x00\xff junk"):
+        bad = tmp_path / "bad.csv"
+        bad.write_text(text)
+        p = run("export", "focus", "--prices", BOOK, "--like", str(bad),
+                USAGE)
+        assert p.returncode == 2
+        assert b"header names FOCUS columns" in p.stderr
+
+
 def test_like_copies_columns_and_conventions():
     like = os.path.join(FIX, "like_sample.csv")
     text, _ = export("--like", like, USAGE)

@@ -99,6 +99,7 @@ def test_figures_match_the_ledger(tmp_path):
     row = re.search(r"<tr><td>support</td>(.*?)</tr>", html).group(1)
     assert money(then) in row and money(now) in row
     assert "+" + money(now - then) in row
+    assert '<td class="cause">model substitution' in row
 
 
 def test_text_from_logs_is_escaped(tmp_path):

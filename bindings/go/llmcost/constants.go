@@ -102,7 +102,7 @@ func statusName(code int) string {
 
 const VersionMajor = 0
 
-const VersionMinor = 1
+const VersionMinor = 2
 
 const VersionPatch = 0
 
