@@ -539,4 +539,9 @@ int cli_diff_audit(int argc, char **argv);
 /* 1 if argv holds an option that asks the audit for a comparison. */
 int cli_diff_wanted(int argc, char **argv);
 
+/* The cause of a spend change in words, by direction: a slice whose
+ * dominant effect shrank reads "prompt reduction", not "prompt
+ * expansion".  Static storage.  cli/diff_out.c. */
+const char *cli_cause_label(const llmcost_diff *x);
+
 #endif /* LLMCOST_CLI_H */

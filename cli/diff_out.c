@@ -8,6 +8,38 @@
 
 #include "diff.h"
 
+
+static int money_negative(llmcost_money m)
+{
+	return m.hi < 0;
+}
+
+
+const char *cli_cause_label(const llmcost_diff *x)
+{
+	switch (x->cause) {
+	case LLMCOST_CAUSE_PROMPT_EXPANSION:
+		if (money_negative(x->effect[LLMCOST_EFFECT_INPUT]))
+			return "prompt reduction";
+		break;
+	case LLMCOST_CAUSE_OUTPUT_GROWTH:
+		if (money_negative(x->effect[LLMCOST_EFFECT_OUTPUT]))
+			return "output reduction";
+		break;
+	case LLMCOST_CAUSE_ADOPTION:
+		if (money_negative(x->effect[LLMCOST_EFFECT_VOLUME]))
+			return "declining use";
+		break;
+	case LLMCOST_CAUSE_RETRY_STORM:
+		if (money_negative(x->change))
+			return "fewer retries";
+		break;
+	default:
+		break;
+	}
+	return llmcost_cause_name((int)x->cause);
+}
+
 #define CENT ((lc_i128)10000000000000000LL)	/* 10^16 units */
 
 static const char *const extra_names[DIFF_EXTRA] = {
@@ -188,7 +220,7 @@ void diff_sentence(const struct diff_run *d, const struct diff_slice *s,
 	put_cents(&b, base);
 	cli_buf_puts(&b, " to ");
 	put_cents(&b, cur);
-	bprintf(&b, "), %s: requests ", llmcost_cause_name((int)x->cause));
+	bprintf(&b, "), %s: requests ", cli_cause_label(x));
 	put_pct(&b, x->requests_ratio);
 	cli_buf_puts(&b, ", input tokens per request ");
 	put_times(&b, x->input_ratio);
@@ -238,7 +270,7 @@ static void text_slice(struct cli_buf *b, const struct diff_run *d,
 	cli_buf_money(b, m(s->side[1].cost));
 	cli_buf_puts(b, "  change ");
 	put_signed(b, m(x->change));
-	bprintf(b, "  cause: %s\n", llmcost_cause_name((int)x->cause));
+	bprintf(b, "  cause: %s\n", cli_cause_label(x));
 	for (k = 0; k < LLMCOST_EFFECT_COUNT; k++) {
 		bprintf(b, "  %-10s ", llmcost_effect_name(k));
 		put_signed(b, m(x->effect[k]));
@@ -286,7 +318,7 @@ static void md_slice(struct cli_buf *b, const struct diff_run *d,
 	int k;
 
 	bprintf(b, "\n### %s: %s\n\n", s->name,
-		llmcost_cause_name((int)x->cause));
+		cli_cause_label(x));
 	diff_sentence(d, s, sentence, sizeof(sentence));
 	bprintf(b, "%s\n\n| effect | USD |\n|---|---:|\n", sentence);
 	for (k = 0; k < LLMCOST_EFFECT_COUNT; k++) {
@@ -360,7 +392,7 @@ static void md_table(struct cli_buf *b, const struct diff_run *d)
 		cli_buf_money(b, m(s->side[1].cost));
 		cli_buf_puts(b, " | ");
 		put_signed(b, m(s->diff.change));
-		bprintf(b, " | %s |\n", llmcost_cause_name((int)s->diff.cause));
+		bprintf(b, " | %s |\n", cli_cause_label(&s->diff));
 	}
 }
 
@@ -465,7 +497,7 @@ static void json_slice(struct cli_buf *b, const struct diff_run *d,
 	cli_buf_json_str(b, s->name);
 	bprintf(b, ",\"material\":%s,\"cause\":\"%s\",",
 		s->material ? "true" : "false",
-		llmcost_cause_name((int)x->cause));
+		cli_cause_label(x));
 	json_money(b, "baseline_cost", m(s->side[0].cost));
 	cli_buf_putc(b, ',');
 	json_money(b, "current_cost", m(s->side[1].cost));

@@ -451,7 +451,7 @@ struct cli_delta {
 	const char *key;
 	lc_i128 then;
 	lc_i128 now;
-	const char *cause;	/* teams: llmcost_cause_name(), or NULL */
+	const char *cause;	/* teams: cli_cause_label(), or NULL */
 };
 
 
@@ -548,7 +548,7 @@ static const char *cli_team_cause(const struct cli_rdata *now,
 				 LLMCOST_DIFF_MODEL_MIX : 0, &out) !=
 	    LLMCOST_OK)
 		return "";
-	return llmcost_cause_name((int)out.cause);
+	return cli_cause_label(&out);
 }
 
 

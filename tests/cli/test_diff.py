@@ -86,6 +86,20 @@ def test_prompt_expansion():
     assert "input tokens per request x2.00" in s["sentence"]
 
 
+def test_shrinking_slices_are_named_by_direction():
+    # The prompt scenario read backwards: prompts halve, so the label
+    # must say reduction, never expansion.
+    p = run("--baseline", "2026-06-08..2026-06-14", "--current",
+            "2026-06-01..2026-06-07", "--format", "json",
+            os.path.join(FIX, "prompt.jsonl"))
+    assert p.returncode == 0, p.stderr.decode()
+    s = slices(json.loads(p.stdout))["search"]
+    assert s["change"] == "-0.6"
+    assert s["cause"] == "prompt reduction"
+    assert "prompt expansion" not in s["sentence"]
+    assert_sums(s)
+
+
 def test_retry_storm():
     s = only_search_moves(diff_json("retries"))
     assert s["cause"] == "retry storm"
