@@ -289,8 +289,29 @@ static int diff_main(int argc, char **argv, int audit)
 }
 
 
+static const char diff_help[] =
+	"usage: llmcost diff (--baseline FROM..TO --current FROM..TO |\n"
+	"                     --period week|month|day |\n"
+	"                     --baseline-snapshot FILE "
+	"--current-snapshot FILE)\n"
+	"                    [--by DIMS] [--min-usd N] [--min-pct N]\n"
+	"                    [--format text|md|json] [audit options] "
+	"FILE...\n"
+	"Splits each slice's cost change into volume, retry, input, output\n"
+	"and price effects and names the cause; see docs/diff.md.\n";
+
+
 int cli_diff_main(int argc, char **argv)
 {
+	int i;
+
+	for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			fputs(diff_help, stdout);
+			return CLI_EXIT_OK;
+		}
+	}
 	return diff_main(argc, argv, 0);
 }
 

@@ -86,6 +86,13 @@ def test_prompt_expansion():
     assert "input tokens per request x2.00" in s["sentence"]
 
 
+def test_help_prints_usage_and_exits_zero():
+    for flag in ("--help", "-h"):
+        p = run(flag)
+        assert p.returncode == 0, p.stderr.decode()
+        assert p.stdout.decode().startswith("usage: llmcost diff")
+
+
 def test_shrinking_slices_are_named_by_direction():
     # The prompt scenario read backwards: prompts halve, so the label
     # must say reduction, never expansion.
