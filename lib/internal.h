@@ -179,6 +179,17 @@ LC_HIDDEN const struct cJSON *lc_json_path(const struct cJSON *root,
 LC_HIDDEN size_t lc_utf8_decode(const unsigned char *p, size_t avail,
 				uint32_t *cp);
 
+/* ---- files ----------------------------------------------------------- */
+
+/* Reads the whole file at path into *text (NUL-terminated, from
+ * lc_malloc; *len excludes the NUL).  Files of max bytes or more are
+ * refused with LLMCOST_E_IO.  lib/file.c. */
+LC_HIDDEN int lc_read_file(const char *path, size_t max, char **text,
+			   size_t *len);
+
+/* Size limit for price tables, price books and contracts. */
+#define LC_FILE_MAX ((size_t)1 << 30)
+
 /* ---- time ------------------------------------------------------------ */
 
 /* Parses RFC 3339 ("2025-05-30T21:46:11Z", "...T21:46:11.123+02:00",

@@ -594,7 +594,7 @@ LLMCOST_API int llmcost_prices_load_litellm_file(llmcost_prices *prices,
 
 	if (prices == NULL)
 		return lc_error(LLMCOST_E_INVALID, "prices is NULL");
-	rc = lc_read_file(path, &text, &len);
+	rc = lc_read_file(path, LC_FILE_MAX, &text, &len);
 	if (rc != LLMCOST_OK)
 		return rc;
 	rc = llmcost_prices_load_litellm(prices, text, len, valid_from_ms);

@@ -12,15 +12,11 @@
  * each component, apply a regional uplift, then a contract
  * (lib/contract.c).  docs/pricebook.md describes every rule.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "prices.h"
-
-/* Files larger than this are refused rather than read. */
-#define LC_FILE_MAX ((size_t)1 << 30)
 
 /* The smallest llmcost_cost any released header has described. */
 #define LC_COST_MIN_SIZE \
@@ -717,59 +713,6 @@ LLMCOST_API int llmcost_prices_set_uplift(llmcost_prices *prices,
 
 /* ---- files ------------------------------------------------------------ */
 
-/* Reads f to its end into a growing buffer with room for a NUL. */
-static int lc_read_stream(FILE *f, const char *path, char **text,
-			  size_t *len)
-{
-	char *buf = NULL, *grown;
-	size_t n = 0, cap = 0, got;
-
-	do {
-		if (cap - n < 2) {
-			if (n >= LC_FILE_MAX) {
-				lc_free(buf);
-				return lc_error(LLMCOST_E_IO, "'%s' is too "
-						"large", path);
-			}
-			grown = lc_array_grow(buf, &cap, n + 65536, 1);
-			if (grown == NULL) {
-				lc_free(buf);
-				return lc_error(LLMCOST_E_NOMEM,
-						"cannot read '%s'", path);
-			}
-			buf = grown;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		lc_free(buf);
-		return lc_error(LLMCOST_E_IO, "cannot read '%s'", path);
-	}
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return LLMCOST_OK;
-}
-
-
-int lc_read_file(const char *path, char **text, size_t *len)
-{
-	FILE *f;
-	int rc;
-
-	if (path == NULL)
-		return lc_error(LLMCOST_E_INVALID, "path is NULL");
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return lc_error(LLMCOST_E_IO, "cannot open '%s': %s", path,
-				strerror(errno));
-	rc = lc_read_stream(f, path, text, len);
-	fclose(f);
-	return rc;
-}
-
-
 /* Whether text looks like JSON: its first non-blank byte is '{'. */
 static int lc_looks_like_json(const char *text, size_t len)
 {
@@ -792,7 +735,7 @@ LLMCOST_API int llmcost_prices_load_file(llmcost_prices *prices,
 
 	if (prices == NULL)
 		return lc_error(LLMCOST_E_INVALID, "prices is NULL");
-	rc = lc_read_file(path, &text, &len);
+	rc = lc_read_file(path, LC_FILE_MAX, &text, &len);
 	if (rc != LLMCOST_OK)
 		return rc;
 	if (lc_looks_like_json(text, len))

@@ -259,10 +259,6 @@ LC_HIDDEN const char *lc_prices_intern(llmcost_prices *p, const char *s,
  * deployment was added), so that cached resolutions are not reused. */
 LC_HIDDEN void lc_prices_changed(llmcost_prices *p);
 
-/* Reads a whole file into a new NUL-terminated buffer (free with
- * lc_free).  LLMCOST_OK, LLMCOST_E_IO or LLMCOST_E_NOMEM. */
-LC_HIDDEN int lc_read_file(const char *path, char **text, size_t *len);
-
 /* Returns items (holding *cap elements of size bytes) grown to hold at
  * least n, updating *cap; or NULL on out of memory or overflow, leaving
  * items and *cap as they were. */

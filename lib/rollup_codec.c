@@ -766,32 +766,6 @@ LLMCOST_API int llmcost_snapshot_load(llmcost_snapshot **out,
 }
 
 
-static int lc_file_read(const char *path, char **data, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct lc_buf b;
-	char chunk[65536];
-	size_t n;
-	int bad;
-
-	memset(&b, 0, sizeof(b));
-	if (f == NULL)
-		return lc_error(LLMCOST_E_IO, "%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		lc_buf_put(&b, chunk, n);
-	bad = ferror(f);
-	fclose(f);
-	if (bad || b.failed) {
-		lc_buf_free(&b);
-		return lc_error(bad ? LLMCOST_E_IO : LLMCOST_E_NOMEM,
-				"%s: cannot read", path);
-	}
-	*data = b.p;
-	*len = b.len;
-	return LLMCOST_OK;
-}
-
-
 LLMCOST_API int llmcost_snapshot_load_file(llmcost_snapshot **out,
 					   const char *path)
 {
@@ -803,7 +777,7 @@ LLMCOST_API int llmcost_snapshot_load_file(llmcost_snapshot **out,
 		return lc_error(LLMCOST_E_INVALID,
 				"snapshot_load_file: NULL argument");
 	*out = NULL;
-	rc = lc_file_read(path, &data, &len);
+	rc = lc_read_file(path, SIZE_MAX, &data, &len);
 	if (rc == LLMCOST_OK)
 		rc = llmcost_snapshot_load(out, data, len);
 	lc_free(data);

@@ -12,7 +12,6 @@
  * holding a copy of the vocabulary, and the two are swapped only when
  * every field has been taken.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -879,46 +878,9 @@ LLMCOST_API int llmcost_tags_load_json(llmcost_tags *tags, const char *json,
 }
 
 
-/* Reads a whole stream of at most LC_CONFIG_FILE_MAX bytes. */
-static int lc_read_all(FILE *f, const char *path, char **text, size_t *len)
-{
-	size_t n = 0, cap = 0, got;
-	char *buf = NULL, *grown;
-
-	do {
-		if (cap - n < 2) {
-			if (cap >= LC_CONFIG_FILE_MAX) {
-				lc_free(buf);
-				return lc_error(LLMCOST_E_IO, "'%s' is larger "
-						"than a tags config may be",
-						path);
-			}
-			cap = cap ? cap * 2 : 4096;
-			grown = lc_realloc(buf, cap);
-			if (grown == NULL) {
-				lc_free(buf);
-				return lc_error(LLMCOST_E_NOMEM, "cannot read "
-						"'%s': out of memory", path);
-			}
-			buf = grown;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		lc_free(buf);
-		return lc_error(LLMCOST_E_IO, "cannot read '%s'", path);
-	}
-	*text = buf;
-	*len = n;
-	return LLMCOST_OK;
-}
-
-
 LLMCOST_API int llmcost_tags_load_file(llmcost_tags *tags,
 				       const char *path)
 {
-	FILE *f;
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
@@ -926,12 +888,7 @@ LLMCOST_API int llmcost_tags_load_file(llmcost_tags *tags,
 	if (tags == NULL || path == NULL)
 		return lc_error(LLMCOST_E_INVALID, "tags load: tags or path "
 				"is NULL");
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return lc_error(LLMCOST_E_IO, "cannot open '%s': %s", path,
-				strerror(errno));
-	rc = lc_read_all(f, path, &text, &len);
-	fclose(f);
+	rc = lc_read_file(path, LC_CONFIG_FILE_MAX, &text, &len);
 	if (rc != LLMCOST_OK)
 		return rc;
 	rc = llmcost_tags_load_json(tags, text, len);
