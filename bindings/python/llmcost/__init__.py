@@ -8,12 +8,15 @@ import decimal
 import json
 import threading
 import weakref
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Union
 
 from . import _constants as constants
 from . import _native as N
 
 __all__ = ["LlmcostError", "Prices", "Cost", "Rollup", "Snapshot", "Tags",
-           "Record", "library_version", "library_path", "constants"]
+           "Record", "LintFinding", "PriceDiagnostic", "HeavyHitter",
+           "HeavyHitters", "library_version", "library_path", "constants"]
 
 _lib = N.lib
 library_path = N.path
@@ -72,6 +75,11 @@ def _name_table(fn, count):
     return [fn(i).decode() for i in range(count)]
 
 
+def _text(raw):
+    """A C string the library owns, copied out ("" for NULL)."""
+    return "" if raw is None else raw.decode("utf-8", "replace")
+
+
 COMPONENTS = _name_table(_lib.llmcost_component_name, constants.C_COUNT)
 DIMS = _name_table(_lib.llmcost_dim_name, constants.DIM_COUNT)
 BUCKETS = _name_table(_lib.llmcost_bucket_name, constants.BUCKET_COUNT)
@@ -79,6 +87,11 @@ TOKENS = ["input", "output", "cached", "cache_write_5m", "cache_write_1h",
           "reasoning"]
 UNITS = ["input_audio", "input_image", "input_video", "output_audio",
          "output_image", "web_search", "file_search"]
+# llmcost_metric, in order: the values a group keeps quantile sketches of.
+METRICS = ["input_tokens", "latency_ms"]
+# LLMCOST_LINT_* by value (1, 2, ...) to the library's names.
+LINT_KINDS = {k: _lib.llmcost_lint_kind_name(k).decode()
+              for k in range(1, constants.LINT_KIND_END_)}
 _ALIASES = {"team": "team_id", "user": "user_id", "tenant": "tenant_id",
             "feature": "feature_name", "workflow": "workflow_name"}
 
@@ -263,6 +276,45 @@ class Prices(_Handle):
     def diag_count(self):
         return _lib.llmcost_prices_diag_count(self._h)
 
+    def diagnostics(self) -> "List[PriceDiagnostic]":
+        """What the loaders skipped or changed, in load order: each
+        entry or rate of a LiteLLM table that could not be used, with the
+        model key, the field ("" for the whole entry) and the reason.  A
+        price book never gives any (a bad line fails the load)."""
+        out = []
+        for i in range(_lib.llmcost_prices_diag_count(self._h)):
+            key, fld, msg = ctypes.c_char_p(), ctypes.c_char_p(), \
+                ctypes.c_char_p()
+            _check(_lib.llmcost_prices_diag(self._h, i, ctypes.byref(key),
+                                            ctypes.byref(fld),
+                                            ctypes.byref(msg)))
+            out.append(PriceDiagnostic(_text(key.value), _text(fld.value),
+                                       _text(msg.value)))
+        return out
+
+    def lint(self) -> "List[LintFinding]":
+        """Checks the table for the mistakes found in public price tables
+        (llmcost_prices_lint): one LintFinding per mistake, in the
+        library's stable order; [] for a clean table.  Unusable rates
+        among the load diagnostics come back as "bad_rate" findings."""
+        handle = ctypes.c_void_p()
+        _check(_lib.llmcost_prices_lint(self._h, ctypes.byref(handle)))
+        try:
+            out = []
+            for i in range(_lib.llmcost_lint_count(handle)):
+                kind = ctypes.c_int()
+                key, fld, msg = ctypes.c_char_p(), ctypes.c_char_p(), \
+                    ctypes.c_char_p()
+                _check(_lib.llmcost_lint_finding(
+                    handle, i, ctypes.byref(kind), ctypes.byref(key),
+                    ctypes.byref(fld), ctypes.byref(msg)))
+                out.append(LintFinding(
+                    LINT_KINDS.get(kind.value, ""), _text(key.value),
+                    _text(fld.value), _text(msg.value), kind.value))
+            return out
+        finally:
+            _lib.llmcost_lint_free(handle)
+
     def price_record(self, record):
         """Prices a Record.  Returns a Cost (priced or not); raises
         LlmcostError for a rejected record or a bad argument."""
@@ -282,6 +334,72 @@ class Prices(_Handle):
         """Prices a provider usage object (see Record.parse_usage) with the
         other fields (model, team, ...) as keywords."""
         return self.price_record(Record(**fields).parse_usage(shape, usage))
+
+
+@dataclass(frozen=True)
+class PriceDiagnostic:
+    """A load diagnostic of a price table: the model key, the field (""
+    when it is about the whole entry) and the library's message."""
+    key: str
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """A price-table lint finding.  kind is the library's name
+    ("bad_rate", "cache_read_dear", "cache_write_cheap",
+    "write_1h_multiple", "scale", "output_cheap", "tier_order"),
+    kind_code its LLMCOST_LINT_* value; field is "" when none; message
+    gives the rates compared, in USD per million tokens."""
+    kind: str
+    key: str
+    field: str
+    message: str
+    kind_code: int
+
+
+@dataclass(frozen=True)
+class HeavyHitter:
+    """One key of a grouping ranked by priced cost, time buckets summed.
+    Its true cost lies in [cost_low, cost_high]; exact when they are
+    equal (every key's cost is exact while its grouping is under its
+    cap)."""
+    key: Dict[str, str]
+    cost_low: decimal.Decimal
+    cost_high: decimal.Decimal
+    exact: bool
+
+    @property
+    def error(self) -> decimal.Decimal:
+        """The width of the interval: how far cost_high may be above the
+        true cost."""
+        return self.cost_high - self.cost_low
+
+
+@dataclass(frozen=True)
+class HeavyHitters:
+    """The result of Snapshot.heavy_hitters(): the keys with the highest
+    priced cost, highest first, and unlisted_bound, a bound on the true
+    cost of any key not listed.  Iterates over the keys."""
+    grouping: int
+    dims: List[str]
+    hitters: List[HeavyHitter]
+    unlisted_bound: decimal.Decimal
+
+    def __iter__(self) -> Iterator[HeavyHitter]:
+        return iter(self.hitters)
+
+    def __len__(self) -> int:
+        return len(self.hitters)
+
+    def __getitem__(self, i):
+        return self.hitters[i]
+
+
+def _quantile(raw):
+    """A group's p50/p95 field: None for a group without records."""
+    return None if raw < 0 else raw
 
 
 def _dims_mask(dims):
@@ -318,6 +436,10 @@ def _group_dict(g, dims):
     out["units"] = {n: g.units[i] for i, n in enumerate(UNITS)}
     out["components"] = {n: _money(g.component[i])
                          for i, n in enumerate(COMPONENTS)}
+    out["input_tokens_p50"] = _quantile(g.input_tokens_p50)
+    out["input_tokens_p95"] = _quantile(g.input_tokens_p95)
+    out["latency_p50_ms"] = _quantile(g.latency_p50_ms)
+    out["latency_p95_ms"] = _quantile(g.latency_p95_ms)
     return out
 
 
@@ -369,6 +491,10 @@ class Rollup(_Handle):
         return Snapshot(out.value)
 
 
+_SNAPSHOT_FORMATS = {"binary": constants.SNAPSHOT_BINARY,
+                     "json": constants.SNAPSHOT_JSON}
+
+
 class Snapshot(_Handle):
     """A copy of a rollup to save, load and merge."""
 
@@ -381,6 +507,19 @@ class Snapshot(_Handle):
     def from_bytes(cls, data):
         data = bytes(data)
         return cls(_new(_lib.llmcost_snapshot_load, data, len(data)))
+
+    @classmethod
+    def from_file(cls, path) -> "Snapshot":
+        """Reads a snapshot file in the binary format."""
+        return cls(_new(_lib.llmcost_snapshot_load_file, _bytes(path)))
+
+    def save(self, path, format: str = "binary") -> None:
+        """Writes the snapshot to a file ("binary" or "json"), replacing
+        it whole."""
+        fmt = _SNAPSHOT_FORMATS.get(format)
+        if fmt is None:
+            raise ValueError("unknown snapshot format %r" % (format,))
+        _check(_lib.llmcost_snapshot_save_file(self._h, fmt, _bytes(path)))
 
     def _save(self, fmt):
         need = ctypes.c_size_t()
@@ -412,23 +551,91 @@ class Snapshot(_Handle):
             info = N.new(N.GroupingInfo)
             _check(_lib.llmcost_snapshot_grouping(self._h, i,
                                                   ctypes.byref(info)))
-            out.append({"dims": _dims_list(info.dims),
+            out.append({"index": i,
+                        "dims": _dims_list(info.dims),
                         "bucket": BUCKETS[info.bucket],
                         "max_groups": info.max_groups,
                         "heavy_hitters": info.heavy_hitters,
                         "groups": info.groups,
+                        "overflow_groups": info.overflow_groups,
                         "overflow_requests": info.overflow_requests,
                         "overflow_cost": _money(info.overflow_cost)})
         return out
 
     def groups(self):
+        """Every group as a dict, as Rollup.groups(), with "index" its
+        number in this snapshot (for quantile())."""
         dims = [g["dims"] for g in self.groupings()]
         out = []
         for i in range(len(self)):
             g = N.new(N.Group)
             _check(_lib.llmcost_snapshot_group(self._h, i, ctypes.byref(g)))
-            out.append(_group_dict(g, dims[g.grouping]))
+            d = _group_dict(g, dims[g.grouping])
+            d["index"] = i
+            out.append(d)
         return out
+
+    def quantile(self, index: int, metric: str, permyriad: int) -> int:
+        """The nearest-rank quantile of a metric ("input_tokens" or
+        "latency_ms") over group number index's records, permyriad in
+        ten-thousandths (5000: median, 9500: p95, 10000: the largest).
+        Within 1/64 of the exact quantile (values below 64 exact).
+        LlmcostError (LLMCOST_E_NOTFOUND) for no such group or a group
+        without records."""
+        if metric not in METRICS:
+            raise ValueError("unknown metric %r (one of %s)" %
+                             (metric, ", ".join(METRICS)))
+        if isinstance(permyriad, bool) or not isinstance(permyriad, int):
+            raise TypeError("permyriad must be an int")
+        if not 0 <= permyriad < 2**32:
+            raise OverflowError("permyriad out of range")
+        if not 0 <= index < 2**64:
+            raise OverflowError("index out of range")
+        out = ctypes.c_int64()
+        _check(_lib.llmcost_snapshot_quantile(self._h, index,
+                                              METRICS.index(metric),
+                                              permyriad, ctypes.byref(out)))
+        return out.value
+
+    def heavy_hitters(self, grouping: int,
+                      limit: Optional[int] = None) -> HeavyHitters:
+        """The keys of grouping number grouping (as in groupings()) with
+        the highest priced cost, highest first: at most limit of them, or
+        every key the snapshot can name when limit is None.  Past the
+        grouping's cap each cost is an interval from the space-saving
+        counters; see HeavyHitter and docs/snapshot.md."""
+        infos = self.groupings()
+        if not 0 <= grouping < 2**64:
+            raise OverflowError("grouping out of range")
+        if grouping >= len(infos):
+            # The library's own error names the grouping.
+            _check(_lib.llmcost_snapshot_heavy(self._h, grouping, None, 0,
+                                               ctypes.byref(
+                                                   ctypes.c_size_t()),
+                                               None))
+        info = infos[grouping]
+        if limit is None:
+            # A key has a group or a counter: no more keys than both.
+            limit = info["groups"] + info["heavy_hitters"]
+        if limit < 0:
+            raise ValueError("limit must be >= 0")
+        arr = (N.Heavy * max(limit, 1))()
+        for h in arr:
+            h.struct_size = ctypes.sizeof(N.Heavy)
+        count = ctypes.c_size_t()
+        unlisted = N.Money()
+        _check(_lib.llmcost_snapshot_heavy(self._h, grouping, arr, limit,
+                                           ctypes.byref(count),
+                                           ctypes.byref(unlisted)))
+        dims = info["dims"]
+        hitters = []
+        for h in arr[:count.value]:
+            key = {d: _text(h.key[DIMS.index(d)]) for d in dims}
+            hitters.append(HeavyHitter(key, _money(h.cost_low),
+                                       _money(h.cost_high),
+                                       bool(h.exact)))
+        return HeavyHitters(grouping, list(dims), hitters,
+                            _money(unlisted))
 
 
 class Tags(_Handle):

@@ -93,6 +93,12 @@ class GroupingInfo(ctypes.Structure):
                 ("overflow_cost", Money)]
 
 
+class Heavy(ctypes.Structure):
+    _fields_ = [("struct_size", c_u32), ("exact", c_u32),
+                ("key", c_str * K.DIM_CAPACITY),
+                ("cost_low", Money), ("cost_high", Money)]
+
+
 class Tag(ctypes.Structure):
     _fields_ = [("struct_size", c_u32), ("dim", c_u32),
                 ("outcome", c_u32), ("flags", c_u32),
@@ -119,6 +125,7 @@ _PROTOS = {
     "llmcost_group_init": (None, [P(Group)]),
     "llmcost_grouping_info_init": (None, [P(GroupingInfo)]),
     "llmcost_tag_init": (None, [P(Tag)]),
+    "llmcost_heavy_init": (None, [P(Heavy)]),
     "llmcost_rollup_options_init": (None, [P(RollupOptions)]),
     "llmcost_prices_new": (ctypes.c_int, [PP]),
     "llmcost_prices_new_default": (ctypes.c_int, [PP]),
@@ -131,6 +138,15 @@ _PROTOS = {
                                                     c_size]),
     "llmcost_prices_count": (c_size, [c_void]),
     "llmcost_prices_diag_count": (c_size, [c_void]),
+    "llmcost_prices_diag": (ctypes.c_int, [c_void, c_size, P(c_str),
+                                           P(c_str), P(c_str)]),
+    "llmcost_lint_kind_name": (c_str, [ctypes.c_int]),
+    "llmcost_prices_lint": (ctypes.c_int, [c_void, PP]),
+    "llmcost_lint_free": (None, [c_void]),
+    "llmcost_lint_count": (c_size, [c_void]),
+    "llmcost_lint_finding": (ctypes.c_int, [c_void, c_size,
+                                            P(ctypes.c_int), P(c_str),
+                                            P(c_str), P(c_str)]),
     "llmcost_price": (ctypes.c_int, [c_void, P(Record), P(Cost)]),
     "llmcost_component_name": (c_str, [ctypes.c_int]),
     "llmcost_rule_name": (c_str, [ctypes.c_int]),
@@ -153,11 +169,20 @@ _PROTOS = {
     "llmcost_snapshot_new": (ctypes.c_int, [PP]),
     "llmcost_snapshot_free": (None, [c_void]),
     "llmcost_snapshot_load": (ctypes.c_int, [PP, c_void, c_size]),
+    "llmcost_snapshot_load_file": (ctypes.c_int, [PP, c_str]),
+    "llmcost_snapshot_save_file": (ctypes.c_int, [c_void, ctypes.c_int,
+                                                  c_str]),
     "llmcost_snapshot_save": (ctypes.c_int, [c_void, ctypes.c_int, c_void,
                                              c_size, P(c_size)]),
     "llmcost_snapshot_merge": (ctypes.c_int, [c_void, c_void]),
     "llmcost_snapshot_count": (c_size, [c_void]),
     "llmcost_snapshot_group": (ctypes.c_int, [c_void, c_size, P(Group)]),
+    "llmcost_snapshot_quantile": (ctypes.c_int, [c_void, c_size,
+                                                 ctypes.c_int, c_u32,
+                                                 P(c_i64)]),
+    "llmcost_snapshot_heavy": (ctypes.c_int, [c_void, c_size, c_void,
+                                              c_size, P(c_size),
+                                              P(Money)]),
     "llmcost_snapshot_grouping_count": (c_size, [c_void]),
     "llmcost_snapshot_grouping": (ctypes.c_int, [c_void, c_size,
                                                  P(GroupingInfo)]),
@@ -224,6 +249,7 @@ def _check_layout(lib, path):
                       ("llmcost_group_init", Group),
                       ("llmcost_grouping_info_init", GroupingInfo),
                       ("llmcost_tag_init", Tag),
+                      ("llmcost_heavy_init", Heavy),
                       ("llmcost_rollup_options_init", RollupOptions)):
         buf = ctypes.create_string_buffer(16384)
         getattr(lib, init)(ctypes.cast(buf, P(cls)))
