@@ -36,6 +36,15 @@ type Group struct {
 	ContractedCost   Money
 	EffectiveCost    Money
 	Components       [CCount]Money
+	// Index is the group's number in its rollup or snapshot; a
+	// snapshot's numbers are the ones Snapshot.Quantile takes.
+	Index int
+	// Nearest-rank quantiles of the group's records, within
+	// 1/SketchErrorDiv; -1 for a group without records.
+	InputTokensP50 int64
+	InputTokensP95 int64
+	LatencyP50Ms   int64
+	LatencyP95Ms   int64
 }
 
 var tokenNames = []string{"input", "output", "cached", "cache_write_5m",
@@ -158,7 +167,11 @@ func groupOf(g *C.llmcost_group, mask uint32) Group {
 		Errors:           int64(g.errors),
 		Total:            moneyOf(g.total),
 		ContractedCost:   moneyOf(g.contracted_cost),
-		EffectiveCost:    moneyOf(g.effective_cost)}
+		EffectiveCost:    moneyOf(g.effective_cost),
+		InputTokensP50:   int64(g.input_tokens_p50),
+		InputTokensP95:   int64(g.input_tokens_p95),
+		LatencyP50Ms:     int64(g.latency_p50_ms),
+		LatencyP95Ms:     int64(g.latency_p95_ms)}
 	for d := 0; d < DimCount; d++ {
 		if mask&(1<<d) != 0 {
 			out.Keys[dimName(d)] = C.GoString(g.key[d])
@@ -191,7 +204,9 @@ func (r *Rollup) Groups() ([]Group, error) {
 		}); err != nil {
 			return nil, err
 		}
-		out = append(out, groupOf(&g, r.dims[g.grouping]))
+		grp := groupOf(&g, r.dims[g.grouping])
+		grp.Index = i
+		out = append(out, grp)
 	}
 	return out, nil
 }
@@ -326,7 +341,9 @@ func (s *Snapshot) Groups() ([]Group, error) {
 		}); err != nil {
 			return nil, err
 		}
-		out = append(out, groupOf(&g, masks[g.grouping]))
+		grp := groupOf(&g, masks[g.grouping])
+		grp.Index = i
+		out = append(out, grp)
 	}
 	return out, nil
 }
