@@ -132,8 +132,9 @@ void cli_snap_text_head(const struct cli_audit *a, FILE *fp)
 	cli_snap_text_files(a, fp);
 	cli_snap_text_cap(&f, fp);
 	if (f.other_groupings > 0)
-		fprintf(fp, "  other groupings %zu, not read by the audit\n",
-			f.other_groupings);
+		fprintf(fp, "  other          %zu more grouping%s, not read by "
+			"the audit\n", f.other_groupings,
+			f.other_groupings == 1 ? "" : "s");
 	if (lc_i128_format(f.records, records, sizeof(records)) < 0)
 		snprintf(records, sizeof(records), "?");
 	fprintf(fp, "  records        %s (requests added; each may count "
