@@ -287,6 +287,13 @@ void cli_jw_i128(struct cli_jw *w, const char *key, lc_i128 v);
 /* The "Snapshots" section that stands for the accounting. */
 void cli_snap_text_head(const struct cli_audit *a, FILE *fp);
 
+/* The heaviest keys of the views' grouping when its cap overflowed, as
+ * cost ranges; nothing without overflow.  -1 out of memory. */
+int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp);
+
+/* The same as the "heavy_hitters" member. */
+void cli_snap_json_heavy(const struct cli_audit *a, struct cli_jw *w);
+
 /* A one-line note in place of a section that needs the rows. */
 void cli_snap_text_absent(FILE *fp, const char *section);
 

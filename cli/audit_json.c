@@ -501,6 +501,7 @@ int cli_audit_json(const struct cli_audit *a, FILE *fp)
 	if (a->snap != NULL) {
 		cli_snap_json_head(a, &w);
 		cli_json_views(&w, a);
+		cli_snap_json_heavy(a, &w);
 	} else {
 		cli_json_accounting(&w, a);
 		cli_json_prices(&w, a);

@@ -684,6 +684,8 @@ static int cli_audit_snap_text(const struct cli_audit *a, FILE *fp)
 		CLI_COST_DECIMALS, CLI_UNIT_DECIMALS);
 	cli_snap_text_head(a, fp);
 	rc = cli_write_views(a, fp);
+	if (rc == 0)
+		rc = cli_snap_text_heavy(a, fp);
 	for (i = 0; i < LC_ARRAY_LEN(absent) && rc == 0; i++)
 		cli_snap_text_absent(fp, absent[i]);
 	if (rc != 0) {

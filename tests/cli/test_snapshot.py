@@ -146,7 +146,7 @@ def test_sections_of_the_rows_are_absent_with_a_note(tmp_path):
     assert "rejected 1" not in text
     doc = json.loads(ok("audit", "--format", "json", "--snapshot",
                         snap).stdout)
-    for member in ROW_MEMBERS:
+    for member in ROW_MEMBERS + ("heavy_hitters",):
         assert member not in doc
     assert set(doc["needs_logs"]) >= set(ROW_MEMBERS) - {"prices"}
     s = doc["snapshots"]
@@ -383,6 +383,17 @@ def test_overflow_groups_are_their_own_row(tmp_path):
     assert doc["snapshots"]["other_groupings"] == 1
     tops = [t for t in doc["top_users"] if t.get("overflow")]
     assert len(tops) == 1 and tops[0]["team"] is None
+    # The counters name who is in the overflow row: bo and cy, exactly
+    # (fewer keys than counters), with ana and the no-team key from their
+    # own groups.
+    heavy = doc["heavy_hitters"]
+    assert heavy["unlisted_at_most_usd"] == "0"
+    assert [(k["user"], k["cost_low_usd"], k["cost_high_usd"], k["exact"])
+            for k in heavy["keys"]] == [
+        ("", "0.05", "0.05", True), ("ana", "0.05", "0.05", True),
+        ("cy", "0.03", "0.03", True), ("bo", "0.02", "0.02", True)]
+    lines = heads[next(h for h in heads if h.startswith("Heaviest keys"))]
+    assert "search  cy" in lines and "0.0300   0.0300" in lines
 
 
 def test_overflow_merges_with_a_replica_that_had_no_cap(tmp_path):
