@@ -14,6 +14,10 @@
  * view, then fits.  A row that would break that, or that overflows a sum
  * of the rollup, is rejected with LLMCOST_E_OVERFLOW, alone: the audit
  * of the other rows goes on.
+ *
+ * `llmcost snapshot` is this same run: it saves the rollup instead of
+ * printing the views.  `audit --snapshot` builds the same views from
+ * saved rollups (audit_snap.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -368,6 +372,7 @@ static void cli_audit_free(struct cli_audit *a)
 	size_t i, j;
 
 	llmcost_rollup_free(a->rollup);
+	llmcost_snapshot_free(a->snap);
 	cli_view_free(&a->team);
 	cli_view_free(&a->user);
 	cli_view_free(&a->feature);
@@ -489,9 +494,43 @@ int cli_audit(const struct cli_opts *o, const llmcost_prices *prices)
 		return CLI_EXIT_IO;
 	}
 	rc = cli_run(o, prices, &sink, &a->counts);
+	if (o->command == CLI_CMD_SNAPSHOT) {
+		if (rc == CLI_EXIT_OK)
+			rc = cli_snapshot_save(o, a->rollup, &a->counts);
+		cli_audit_free(a);
+		return rc;
+	}
 	if (rc == CLI_EXIT_OK && cli_views_build(a) != 0) {
 		cli_error("summing the rollup failed: out of memory");
 		rc = CLI_EXIT_IO;
+	}
+	if (rc == CLI_EXIT_OK) {
+		cli_audit_finish(a);
+		rc = cli_audit_write(o, a);
+	}
+	cli_audit_free(a);
+	return rc;
+}
+
+
+int cli_audit_snapshots(const struct cli_opts *o)
+{
+	struct cli_audit *a = cli_audit_new(o, NULL);
+	int rc;
+
+	if (a == NULL) {
+		cli_error("out of memory");
+		return CLI_EXIT_IO;
+	}
+	rc = cli_snapshots_load(o->files, o->n_files, 1, &a->snap);
+	if (rc == CLI_EXIT_OK) {
+		a->snap_grouping = (size_t)cli_snapshot_default_grouping(
+			a->snap);
+		if (cli_views_build(a) != 0) {
+			cli_error("summing the snapshots failed: a sum is out "
+				  "of range or out of memory");
+			rc = CLI_EXIT_IO;
+		}
 	}
 	if (rc == CLI_EXIT_OK) {
 		cli_audit_finish(a);

@@ -27,6 +27,8 @@ struct cli_stat {
 	const char *team;		/* top-user view: the team part */
 	const char *user;		/* top-user view: the user part */
 	int64_t day_ms;			/* day view: UTC midnight */
+	int overflow;			/* the groups past a grouping's cap,
+					 * key "(overflow)": no one's name */
 	int64_t requests;
 	int64_t priced;
 	int64_t unpriced;
@@ -161,17 +163,29 @@ struct cli_audit {
 	size_t n_recon;
 	int has_reported;
 	struct cli_gaps *gaps;
+	/* audit --snapshot: the merged snapshots, and the grouping the
+	 * views read; NULL for an audit of logs. */
+	llmcost_snapshot *snap;
+	size_t snap_grouping;
 };
 
 /* ---- views (audit_views.c) ------------------------------------------ */
 
-/* Builds every view from the rollup's groups.  -1 on failure. */
+/* The key shown for the groups past a grouping's cap. */
+#define CLI_OVERFLOW_KEY "(overflow)"
+
+/* Builds every view from the rollup's groups, or from the groups of
+ * a->snap's grouping a->snap_grouping.  -1 on failure. */
 int cli_views_build(struct cli_audit *a);
 
 /* Sorts the views for the writers and sets the team medians. */
 void cli_views_finish(struct cli_audit *a);
 
 void cli_view_free(struct cli_view *v);
+
+/* Whether the totals show list, contracted and effective cost: under
+ * --contract, or from snapshots whose costs differ. */
+int cli_show_contracted(const struct cli_audit *a);
 
 /* Cost per priced request (floor, in 10^-18 USD), 0 if none. */
 lc_i128 cli_stat_per_request(const struct cli_stat *s);
@@ -267,6 +281,24 @@ void cli_jw_money(struct cli_jw *w, const char *key, lc_i128 v);
 
 /* A 128-bit integer as a JSON number. */
 void cli_jw_i128(struct cli_jw *w, const char *key, lc_i128 v);
+
+/* ---- audit --snapshot (audit_snap.c) ---------------------------------- */
+
+/* The "Snapshots" section that stands for the accounting. */
+void cli_snap_text_head(const struct cli_audit *a, FILE *fp);
+
+/* The heaviest keys of the views' grouping when its cap overflowed, as
+ * cost ranges; nothing without overflow.  -1 out of memory. */
+int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp);
+
+/* The same as the "heavy_hitters" member. */
+void cli_snap_json_heavy(const struct cli_audit *a, struct cli_jw *w);
+
+/* A one-line note in place of a section that needs the rows. */
+void cli_snap_text_absent(FILE *fp, const char *section);
+
+/* The "snapshots" and "needs_logs" members. */
+void cli_snap_json_head(const struct cli_audit *a, struct cli_jw *w);
 
 /* ---- shared ----------------------------------------------------------- */
 

@@ -234,7 +234,9 @@ static void cli_json_view(struct cli_jw *w, const char *name,
 	cli_jw_open(w, name, '[');
 	for (i = 0; i < v->n; i++) {
 		cli_jw_open(w, NULL, '{');
-		cli_jw_str(w, what, v->v[i].key);
+		cli_jw_str(w, what, v->v[i].overflow ? NULL : v->v[i].key);
+		if (v->v[i].overflow)
+			cli_jw_bool(w, "overflow", 1);
 		cli_json_stat_body(w, &v->v[i]);
 		cli_jw_close(w, '}');
 	}
@@ -297,8 +299,10 @@ static void cli_json_top_users(struct cli_jw *w, const struct cli_audit *a)
 		const struct cli_stat *s = &a->team_user.v[i];
 
 		cli_jw_open(w, NULL, '{');
-		cli_jw_str(w, "team", s->team);
-		cli_jw_str(w, "user", s->user);
+		cli_jw_str(w, "team", s->overflow ? NULL : s->team);
+		cli_jw_str(w, "user", s->overflow ? NULL : s->user);
+		if (s->overflow)
+			cli_jw_bool(w, "overflow", 1);
 		cli_json_stat_body(w, s);
 		cli_jw_half(w, "team_median_input_tokens_per_request",
 			    s->median2);
@@ -469,13 +473,14 @@ static void cli_json_views(struct cli_jw *w, const struct cli_audit *a)
 {
 	cli_jw_open(w, "totals", '{');
 	cli_json_stat_body(w, &a->total);
-	if (a->opts->n_contracts > 0) {
+	if (cli_show_contracted(a)) {
 		cli_jw_money(w, "list_cost_usd", a->total.total);
 		cli_jw_money(w, "contracted_cost_usd", a->total.contracted);
 		cli_jw_money(w, "effective_cost_usd", a->total.effective);
 	}
 	cli_jw_close(w, '}');
-	cli_json_flags(w, a);
+	if (a->snap == NULL)
+		cli_json_flags(w, a);
 	cli_json_view(w, "by_team", "team", &a->team);
 	cli_json_view(w, "by_user", "user", &a->user);
 	cli_json_view(w, "by_feature", "feature", &a->feature);
@@ -493,15 +498,21 @@ int cli_audit_json(const struct cli_audit *a, FILE *fp)
 	memset(&w, 0, sizeof(w));
 	w.fp = fp;
 	cli_jw_open(&w, NULL, '{');
-	cli_json_accounting(&w, a);
-	cli_json_prices(&w, a);
-	if (a->opts->command != CLI_CMD_GAPS)
+	if (a->snap != NULL) {
+		cli_snap_json_head(a, &w);
 		cli_json_views(&w, a);
-	cli_gaps_json(a, &w);
-	cli_json_unpriced(&w, a);
-	cli_json_rejects(&w, a);
-	if (a->opts->command != CLI_CMD_GAPS)
-		cli_json_recon(&w, a);
+		cli_snap_json_heavy(a, &w);
+	} else {
+		cli_json_accounting(&w, a);
+		cli_json_prices(&w, a);
+		if (a->opts->command != CLI_CMD_GAPS)
+			cli_json_views(&w, a);
+		cli_gaps_json(a, &w);
+		cli_json_unpriced(&w, a);
+		cli_json_rejects(&w, a);
+		if (a->opts->command != CLI_CMD_GAPS)
+			cli_json_recon(&w, a);
+	}
 	cli_jw_close(&w, '}');
 	cli_buf_putc(&w.b, '\n');
 	failed = w.b.failed;

@@ -186,7 +186,7 @@ static void cli_write_totals(const struct cli_audit *a, FILE *fp)
 			cli_num(&n, t->tokens[i]));
 	fprintf(fp, "  %-22s %20s\n", "cost USD",
 		cli_usd(&n, t->total, CLI_COST_DECIMALS));
-	if (a->opts->n_contracts > 0) {
+	if (cli_show_contracted(a)) {
 		fprintf(fp, "  %-22s %20s\n", "  list",
 			cli_usd(&n, t->total, CLI_COST_DECIMALS));
 		fprintf(fp, "  %-22s %20s\n", "  contracted",
@@ -641,7 +641,11 @@ static int cli_write_views(const struct cli_audit *a, FILE *fp)
 	int rc;
 
 	cli_write_totals(a, fp);
-	rc = cli_write_flags(a, fp);
+	rc = 0;
+	if (a->snap != NULL)
+		cli_snap_text_absent(fp, "Pricing flags");
+	else
+		rc = cli_write_flags(a, fp);
 	if (rc == 0)
 		rc = cli_write_dim(a, fp, "Cost by team", "team", &a->team);
 	if (rc == 0)
@@ -661,11 +665,44 @@ static int cli_write_views(const struct cli_audit *a, FILE *fp)
 }
 
 
+/* From snapshots: the views, and a note for each section of the rows. */
+static int cli_audit_snap_text(const struct cli_audit *a, FILE *fp)
+{
+	static const char *const absent[] = {
+		"Attribution gaps", "Unpriced models (by model: see the "
+		"unpriced column above)", "Rejected rows",
+		"Price table diagnostics", "Reconciliation with a logged cost"
+	};
+	size_t i;
+	int rc;
+
+	fprintf(fp, "llmcost audit: %zu snapshot%s\n", a->opts->n_files,
+		a->opts->n_files == 1 ? "" : "s");
+	fputs("prices: as each snapshot was priced when it was made\n", fp);
+	fprintf(fp, "Costs in USD are rounded for display; exact totals in "
+		"--format json (costs to %d decimals, per request to %d).\n",
+		CLI_COST_DECIMALS, CLI_UNIT_DECIMALS);
+	cli_snap_text_head(a, fp);
+	rc = cli_write_views(a, fp);
+	if (rc == 0)
+		rc = cli_snap_text_heavy(a, fp);
+	for (i = 0; i < LC_ARRAY_LEN(absent) && rc == 0; i++)
+		cli_snap_text_absent(fp, absent[i]);
+	if (rc != 0) {
+		cli_error("writing the audit failed: out of memory");
+		return CLI_EXIT_IO;
+	}
+	return CLI_EXIT_OK;
+}
+
+
 int cli_audit_text(const struct cli_audit *a, FILE *fp)
 {
 	int gaps = a->opts->command == CLI_CMD_GAPS;
 	int rc;
 
+	if (a->snap != NULL)
+		return cli_audit_snap_text(a, fp);
 	fprintf(fp, "llmcost %s: %zu input file%s\n", gaps ? "gaps" : "audit",
 		a->opts->n_files, a->opts->n_files == 1 ? "" : "s");
 	cli_write_prices(a, fp);

@@ -4,7 +4,14 @@
  * prompt size.
  *
  * Every sum is checked, although the audit's budget (audit.c) already
- * keeps each of them in range.
+ * keeps each of them in range.  From snapshots there is no budget (their
+ * sums were made elsewhere), so the checks are what stop a merged sum
+ * that does not fit.
+ *
+ * A capped grouping sends the groups past its cap to an overflow group
+ * whose keys are all "".  Those rows are kept apart under a map key no
+ * value can have (it starts with a NUL byte) and shown as "(overflow)",
+ * never added to the row of a team or user whose value is "".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,11 +97,34 @@ static int cli_stat_add(struct cli_stat *s, const llmcost_group *g)
 }
 
 
+/* The map key of the overflow row: a NUL byte first, which no value
+ * read from a record holds. */
+static const char cli_overflow_map_key[] = "\0" CLI_OVERFLOW_KEY;
+#define CLI_OVERFLOW_MAP_LEN (sizeof(cli_overflow_map_key) - 1)
+
+
+static struct cli_stat *cli_view_overflow(struct cli_view *v)
+{
+	struct cli_stat *s = cli_view_get(v, cli_overflow_map_key,
+					  CLI_OVERFLOW_MAP_LEN);
+
+	if (s == NULL)
+		return NULL;
+	s->key = CLI_OVERFLOW_KEY;
+	s->overflow = 1;
+	return s;
+}
+
+
 static int cli_view_add(struct cli_view *v, const char *key,
 			const llmcost_group *g)
 {
-	struct cli_stat *s = cli_view_get(v, key, strlen(key));
+	struct cli_stat *s;
 
+	if (g->flags & LLMCOST_GROUP_OVERFLOW)
+		s = cli_view_overflow(v);
+	else
+		s = cli_view_get(v, key, strlen(key));
 	return s == NULL ? -1 : cli_stat_add(s, g);
 }
 
@@ -134,6 +164,14 @@ static int cli_team_user_add(struct cli_view *v, const llmcost_group *g)
 	struct cli_stat *s;
 	int np;
 
+	if (g->flags & LLMCOST_GROUP_OVERFLOW) {
+		s = cli_view_overflow(v);
+		if (s == NULL)
+			return -1;
+		s->team = CLI_OVERFLOW_KEY;
+		s->user = CLI_OVERFLOW_KEY;
+		return cli_stat_add(s, g);
+	}
 	np = snprintf(prefix, sizeof(prefix), "%zu:", nt);
 	key = malloc((size_t)np + nt + nu + 1);
 	if (key == NULL)
@@ -151,15 +189,34 @@ static int cli_team_user_add(struct cli_view *v, const llmcost_group *g)
 }
 
 
+/* Group number i of the rollup or of the snapshot; 0 if the views skip
+ * it (another grouping of the snapshot), 1 if read, -1 on failure. */
+static int cli_views_group(const struct cli_audit *a, size_t i,
+			   llmcost_group *g)
+{
+	llmcost_group_init(g);
+	if (a->snap == NULL)
+		return llmcost_rollup_group(a->rollup, i, g) == LLMCOST_OK ?
+		       1 : -1;
+	if (llmcost_snapshot_group(a->snap, i, g) != LLMCOST_OK)
+		return -1;
+	return g->grouping == a->snap_grouping;
+}
+
+
 int cli_views_build(struct cli_audit *a)
 {
-	size_t i, n = llmcost_rollup_count(a->rollup);
+	size_t i, n = a->snap != NULL ? llmcost_snapshot_count(a->snap) :
+		      llmcost_rollup_count(a->rollup);
 	llmcost_group g;
+	int rc;
 
 	for (i = 0; i < n; i++) {
-		llmcost_group_init(&g);
-		if (llmcost_rollup_group(a->rollup, i, &g) != LLMCOST_OK)
+		rc = cli_views_group(a, i, &g);
+		if (rc < 0)
 			return -1;
+		if (rc == 0)
+			continue;
 		if (cli_stat_add(&a->total, &g) ||
 		    cli_view_add(&a->team, g.key[LLMCOST_DIM_TEAM], &g) ||
 		    cli_view_add(&a->user, g.key[LLMCOST_DIM_USER], &g) ||
@@ -186,6 +243,8 @@ static int cli_cmp_stat(const void *pa, const void *pb)
 		return a->total > b->total ? -1 : 1;
 	if (a->requests != b->requests)
 		return a->requests > b->requests ? -1 : 1;
+	if (a->overflow != b->overflow)
+		return a->overflow - b->overflow;
 	return strcmp(a->key, b->key);
 }
 
@@ -233,6 +292,8 @@ static int cli_cmp_team_input(const void *pa, const void *pb)
 	int64_t x = cli_input_per_request(a), y = cli_input_per_request(b);
 	int c = strcmp(a->team, b->team);
 
+	if (a->overflow != b->overflow)
+		return a->overflow - b->overflow;
 	if (c != 0)
 		return c;
 	if ((x < 0) != (y < 0))
@@ -267,8 +328,8 @@ static void cli_team_medians(struct cli_view *v)
 
 	cli_view_sort(v, cli_cmp_team_input);
 	while (i < v->n) {
-		for (j = i; j < v->n && strcmp(v->v[j].team, v->v[i].team) ==
-		     0; j++)
+		for (j = i; j < v->n && v->v[j].overflow == v->v[i].overflow
+		     && strcmp(v->v[j].team, v->v[i].team) == 0; j++)
 			;
 		cli_team_median(v, i, j);
 		i = j;

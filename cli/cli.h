@@ -36,7 +36,8 @@ enum cli_command {
 	CLI_CMD_GAPS,		/* the audit's accounting and gaps only */
 	CLI_CMD_TAGS_SUGGEST,	/* `tags suggest`: a vocabulary config */
 	CLI_CMD_FOCUS,		/* `export focus`: FOCUS 1.2 CSV */
-	CLI_CMD_REPORT		/* `report`: one self-contained HTML file */
+	CLI_CMD_REPORT,		/* `report`: one self-contained HTML file */
+	CLI_CMD_SNAPSHOT	/* `snapshot`: the audit's rollup, saved */
 };
 
 enum cli_format {
@@ -44,7 +45,8 @@ enum cli_format {
 	CLI_FMT_JSONL,
 	CLI_FMT_CSV,
 	CLI_FMT_TEXT,
-	CLI_FMT_JSON
+	CLI_FMT_JSON,
+	CLI_FMT_BINARY		/* snapshot, merge: the binary snapshot */
 };
 
 /* The canonical input fields, in the order of docs/cli.md. */
@@ -141,6 +143,7 @@ struct cli_opts {
 	int usage_shape;	/* --usage-shape: llmcost_usage_shape, or 0 */
 	const char *usage_path;	/* --map usage=PATH, or NULL: the line */
 	struct cli_pairs deployments;	/* --deployment NAME=MODEL */
+	int from_snapshots;	/* audit --snapshot: files are snapshots */
 };
 
 /* Parses argv.  On a usage error prints to stderr and returns
@@ -511,6 +514,40 @@ int cli_audit(const struct cli_opts *o, const llmcost_prices *prices);
 int cli_tags_suggest(const struct cli_opts *o, const llmcost_prices *prices);
 int cli_focus(const struct cli_opts *o, const llmcost_prices *prices);
 int cli_report(const struct cli_opts *o, const llmcost_prices *prices);
+
+/* ---- snapshots (snapshot_cmd.c, audit_snap.c) --------------------- */
+
+/* Loads every snapshot in files[0..n) and merges them, in order, into a
+ * new snapshot.  With need_default, every file must hold the grouping the
+ * audit's views read (LLMCOST_DIMS_DEFAULT by day).  On any failure it
+ * prints "FILE: why", frees everything and returns CLI_EXIT_IO with
+ * *out NULL: never a part. */
+int cli_snapshots_load(char *const *files, size_t n, int need_default,
+		       llmcost_snapshot **out);
+
+/* The index of the grouping by LLMCOST_DIMS_DEFAULT and day in s, or -1. */
+long cli_snapshot_default_grouping(const llmcost_snapshot *s);
+
+/* Writes s to path in a cli_format (CLI_FMT_BINARY or CLI_FMT_JSON),
+ * replaced whole through a temporary file.  Prints why and returns
+ * CLI_EXIT_IO on failure. */
+int cli_snapshot_write(const llmcost_snapshot *s, enum cli_format format,
+		       const char *path);
+
+/* `llmcost snapshot` after the audit's run: saves the rollup to -o and
+ * prints the row accounting to stderr. */
+int cli_snapshot_save(const struct cli_opts *o, const llmcost_rollup *r,
+		      const struct cli_counts *c);
+
+/* `llmcost snapshot --help`. */
+void cli_snapshot_usage(FILE *fp);
+
+/* `llmcost merge SNAP... -o OUT`: parses its own command line. */
+int cli_merge_main(int argc, char **argv);
+
+/* `llmcost audit --snapshot SNAP...`: the audit's views from saved
+ * snapshots (audit_snap.c). */
+int cli_audit_snapshots(const struct cli_opts *o);
 
 /* `llmcost diff`: parses its own command line (diff_args.c). */
 int cli_diff_main(int argc, char **argv);

@@ -1,6 +1,8 @@
 /*
  * main.c - the llmcost command: parse the arguments, check the output,
- * load the prices and the --tags vocabulary, run the command.
+ * load the prices and the --tags vocabulary, run the command.  An audit
+ * of snapshots needs neither prices nor tags: they were applied when the
+ * snapshots were made.
  */
 #include "cli.h"
 #include "focus_opts.h"
@@ -14,7 +16,8 @@ static void cli_ledger_diags(const struct cli_opts *o,
 
 	if (o->show_diags)
 		cli_diags_print(o, prices);
-	else if (n > 0 && o->command == CLI_CMD_LEDGER)
+	else if (n > 0 && (o->command == CLI_CMD_LEDGER ||
+			   o->command == CLI_CMD_SNAPSHOT))
 		cli_error("warning: %zu price table load diagnostic%s (entries "
 			  "or rates skipped); --show-diagnostics lists them",
 			  n, n == 1 ? "" : "s");
@@ -26,6 +29,8 @@ static int cli_main(struct cli_opts *o)
 	llmcost_prices *prices = NULL;
 	int rc = cli_out_check(o);
 
+	if (rc == CLI_EXIT_OK && o->from_snapshots)
+		return cli_audit_snapshots(o);
 	if (rc == CLI_EXIT_OK)
 		rc = cli_prices_load(o, &prices);
 	if (rc == CLI_EXIT_OK)
@@ -63,6 +68,8 @@ int main(int argc, char **argv)
 		return cli_diff_main(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "prices") == 0)
 		return cli_prices_main(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return cli_merge_main(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "audit") == 0 &&
 	    cli_diff_wanted(argc, argv))
 		return cli_diff_audit(argc, argv);

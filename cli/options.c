@@ -70,6 +70,9 @@ static const char cli_help_text[] =
 "       llmcost export focus [OPTIONS] FILE... -o out.csv\n"
 "       llmcost report [OPTIONS] FILE... -o report.html\n"
 "       llmcost diff --period week|--baseline A..B --current C..D FILE...\n"
+"       llmcost snapshot [OPTIONS] FILE... -o OUT\n"
+"       llmcost merge SNAP... -o OUT\n"
+"       llmcost audit --snapshot SNAP [SNAP...]\n"
 "\n"
 "Prices LLM usage logs exactly (integer money in 10^-18 USD) and audits\n"
 "who spent what.  FILE is JSON Lines (one request per line) or CSV with\n"
@@ -97,6 +100,10 @@ static const char cli_help_text[] =
 "           with its cause (docs/diff.md; its own options are there)\n"
 "  prices lint FILE...  lint price tables (--format json; exit 4 when\n"
 "           there are findings)\n"
+"  snapshot the audit's sums (team, user, feature, model by UTC day) as\n"
+"           a binary snapshot file, -o OUT (llmcost snapshot --help)\n"
+"  merge    add the snapshots of several replicas into one, -o OUT\n"
+"           (llmcost merge --help)\n"
 "\n"
 "Options:\n"
 "  --prices [DATE=]FILE  price table: LiteLLM JSON or an llmcost price\n"
@@ -106,7 +113,12 @@ static const char cli_help_text[] =
 "                        the library\n"
 "  --show-diagnostics    list price table load diagnostics on stderr\n"
 "  --format FORMAT       ledger: jsonl (default) or csv;\n"
-"                        audit, gaps: text (default) or json\n"
+"                        audit, gaps: text (default) or json;\n"
+"                        snapshot, merge: binary (default) or json\n"
+"  --snapshot SNAP       audit: report on snapshots instead of logs\n"
+"                        (repeatable; with it every FILE is a snapshot,\n"
+"                        and all are merged); the sections that need\n"
+"                        the rows are left out, each with a note\n"
 "  -o, --output FILE     write to FILE instead of standard output\n"
 "  --map FIELD=PATH      read FIELD from PATH: a dotted JSON path\n"
 "                        (properties.main_model) or a CSV column name\n"
@@ -297,6 +309,7 @@ static int cli_parse_format(struct cli_opts *o, const char *arg)
 	} names[] = {
 		{ "jsonl", CLI_FMT_JSONL }, { "csv", CLI_FMT_CSV },
 		{ "text", CLI_FMT_TEXT }, { "json", CLI_FMT_JSON },
+		{ "binary", CLI_FMT_BINARY },
 	};
 	size_t i;
 
@@ -350,6 +363,31 @@ static int cli_parse_tags(struct cli_opts *o, const char *arg)
 }
 
 
+static int cli_add_file(struct cli_opts *o, char *path)
+{
+	char **v = realloc(o->files, (o->n_files + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return cli_usage_error("%s", "out of memory");
+	o->files = v;
+	v[o->n_files++] = path;
+	return 0;
+}
+
+
+/* --snapshot SNAP: the files are snapshots, this one and the others. */
+static int cli_parse_snapshot(struct cli_opts *o, const char *arg)
+{
+	if (o->command != CLI_CMD_AUDIT)
+		return cli_usage_error("%s", "--snapshot is an option of "
+				       "audit");
+	if (*arg == '\0')
+		return cli_usage_error("%s", "--snapshot needs a file");
+	o->from_snapshots = 1;
+	return cli_add_file(o, (char *)arg);
+}
+
+
 static int cli_parse_pair_opt(struct cli_opts *o, struct cli_pairs *p,
 			      const char *opt, const char *arg)
 {
@@ -399,6 +437,8 @@ static int cli_parse_valued(struct cli_parse *ps, const char *name,
 		return cli_usage_shape_opt(o, arg);
 	if (strcmp(name, "--deployment") == 0)
 		return cli_parse_pair_opt(o, &o->deployments, name, arg);
+	if (strcmp(name, "--snapshot") == 0)
+		return cli_parse_snapshot(o, arg);
 	return cli_export_valued_opt(o, name, arg);
 }
 
@@ -420,7 +460,10 @@ static int cli_parse_flag(struct cli_opts *o, const char *arg)
 	} else if (strcmp(arg, "--keep-duplicates") == 0) {
 		o->keep_dups = 1;
 	} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-		cli_usage(stdout);
+		if (o->command == CLI_CMD_SNAPSHOT)
+			cli_snapshot_usage(stdout);
+		else
+			cli_usage(stdout);
 		return -2;
 	} else if (strcmp(arg, "--version") == 0) {
 		printf("llmcost %s\n", llmcost_version_string());
@@ -437,7 +480,7 @@ static int cli_is_valued(const char *name)
 	static const char *const valued[] = {
 		"--prices", "--format", "-o", "--output", "--map",
 		"--where", "--model-alias", "--preset", "--limit", "--tags",
-		"--usage-shape", "--deployment",
+		"--usage-shape", "--deployment", "--snapshot",
 	};
 	size_t i;
 
@@ -473,18 +516,6 @@ static int cli_parse_option(struct cli_parse *ps, int argc, char **argv,
 		return cli_usage_error("%s needs a value", arg);
 	*i += 1;
 	return cli_parse_valued(ps, arg, argv[*i]);
-}
-
-
-static int cli_add_file(struct cli_opts *o, char *path)
-{
-	char **v = realloc(o->files, (o->n_files + 1) * sizeof(*v));
-
-	if (v == NULL)
-		return cli_usage_error("%s", "out of memory");
-	o->files = v;
-	v[o->n_files++] = path;
-	return 0;
 }
 
 
@@ -618,8 +649,9 @@ static int cli_index_paths(struct cli_opts *o)
 static int cli_check_format(struct cli_opts *o)
 {
 	if (o->format == CLI_FMT_DEFAULT) {
-		o->format = o->command == CLI_CMD_LEDGER ? CLI_FMT_JSONL
-							 : CLI_FMT_TEXT;
+		o->format = o->command == CLI_CMD_LEDGER ? CLI_FMT_JSONL :
+			    o->command == CLI_CMD_SNAPSHOT ? CLI_FMT_BINARY :
+			    CLI_FMT_TEXT;
 		return 0;
 	}
 	if (o->command == CLI_CMD_LEDGER && o->format == CLI_FMT_JSON)
@@ -632,7 +664,48 @@ static int cli_check_format(struct cli_opts *o)
 	if (o->command == CLI_CMD_GAPS && (o->format == CLI_FMT_JSONL ||
 					   o->format == CLI_FMT_CSV))
 		return cli_usage_error("%s", "gaps formats: text, json");
+	if (o->command == CLI_CMD_SNAPSHOT && o->format != CLI_FMT_BINARY &&
+	    o->format != CLI_FMT_JSON)
+		return cli_usage_error("%s", "snapshot formats: binary, json");
+	if (o->command != CLI_CMD_SNAPSHOT && o->format == CLI_FMT_BINARY)
+		return cli_usage_error("%s", "--format binary is for snapshot "
+				       "and merge");
 	return 0;
+}
+
+
+/* The options that shape how logs are read and priced mean nothing to
+ * an audit of snapshots, which were priced and grouped when made: say
+ * so rather than ignore them. */
+static int cli_check_snapshot_input(const struct cli_parse *ps)
+{
+	const struct cli_opts *o = ps->o;
+	const char *opt = NULL;
+
+	if (o->n_prices > 0)
+		opt = "--prices";
+	else if (o->tags_path != NULL)
+		opt = "--tags";
+	else if (ps->maps.n > 0 || ps->preset != NULL)
+		opt = ps->preset != NULL ? "--preset" : "--map";
+	else if (ps->wheres.n > 0)
+		opt = "--where";
+	else if (ps->aliases.n > 0 || o->deployments.n > 0)
+		opt = ps->aliases.n > 0 ? "--model-alias" : "--deployment";
+	else if (o->usage_shape != 0)
+		opt = "--usage-shape";
+	else if (o->n_contracts > 0)
+		opt = "--contract";
+	else if (o->strict || o->dedupe_lines || o->keep_dups)
+		opt = o->strict ? "--strict" : o->dedupe_lines ?
+		      "--dedupe-lines" : "--keep-duplicates";
+	else if (o->input_csv >= 0 || o->show_diags)
+		opt = o->show_diags ? "--show-diagnostics" : "--csv/--jsonl";
+	if (opt == NULL)
+		return 0;
+	return cli_usage_error("%s reads logs; a snapshot was priced and "
+			       "grouped when it was made (give it to "
+			       "llmcost snapshot)", opt);
 }
 
 
@@ -671,6 +744,8 @@ static int cli_parse_command(struct cli_opts *o, const char *cmd)
 		o->command = CLI_CMD_FOCUS;
 	else if (strcmp(cmd, "report") == 0)
 		o->command = CLI_CMD_REPORT;
+	else if (strcmp(cmd, "snapshot") == 0)
+		o->command = CLI_CMD_SNAPSHOT;
 	else
 		return cli_usage_error("unknown command '%s'", cmd);
 	return 0;
@@ -748,6 +823,8 @@ int cli_opts_parse(struct cli_opts *o, int argc, char **argv)
 		rc = cli_apply(&ps);
 	if (rc == 0)
 		rc = cli_index_paths(o);
+	if (rc == 0 && o->from_snapshots)
+		rc = cli_check_snapshot_input(&ps);
 	free(ps.maps.v);
 	free(ps.wheres.v);
 	free(ps.aliases.v);
@@ -759,6 +836,10 @@ int cli_opts_parse(struct cli_opts *o, int argc, char **argv)
 	rc = cli_check_tag_options(o);
 	if (rc == 0)
 		rc = cli_export_check(o);
+	if (rc == 0 && o->command == CLI_CMD_SNAPSHOT &&
+	    (o->output == NULL || strcmp(o->output, "-") == 0))
+		return cli_usage_error("%s", "snapshot needs -o OUT, a file "
+				       "(it is written whole, then renamed)");
 	return rc != 0 ? rc : cli_check_format(o);
 }
 

@@ -88,7 +88,8 @@ static void cli_tags_error(const char *path, int rc)
 int cli_tags_load(struct cli_opts *o)
 {
 	int need = o->tags_path != NULL || o->command == CLI_CMD_AUDIT ||
-		   o->command == CLI_CMD_GAPS;
+		   o->command == CLI_CMD_GAPS ||
+		   o->command == CLI_CMD_SNAPSHOT;
 	int rc;
 
 	if (!need)
