@@ -211,9 +211,18 @@ LC_HIDDEN void lc_civil_from_days(int64_t z, int64_t *y, unsigned *m,
 
 /* ---- record helpers -------------------------------------------------- */
 
-/* Reads field f of a caller's record honouring struct_size: fields past
- * the caller's size read as zero.  lib/record.c copies the caller's record
- * into a full-size local with this rule before using it. */
+/* A caller's record is read honouring its struct_size: fields past the
+ * caller's size read as zero.  lc_record_copy() copies it into a
+ * full-size struct by that rule. */
 LC_HIDDEN int lc_record_copy(const llmcost_record *in, llmcost_record *out);
+
+/* Points *out at a full-size view of in: in itself when the caller's
+ * struct is at least this version's, else a copy in *tmp.  Stamping
+ * calls this on every request, so the common case copies nothing. */
+LC_HIDDEN int lc_record_full(const llmcost_record *in, llmcost_record *tmp,
+			     const llmcost_record **out);
+
+/* llmcost_record_check() of a full-size record, without copying it. */
+LC_HIDDEN int lc_record_check_full(const llmcost_record *r);
 
 #endif /* LLMCOST_INTERNAL_H */

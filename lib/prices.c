@@ -753,7 +753,8 @@ LLMCOST_API int llmcost_prices_load_file(llmcost_prices *prices,
 /* The state of one llmcost_price() call.  Lives on the stack. */
 struct lc_pricing {
 	const llmcost_prices *p;
-	llmcost_record rec;
+	const llmcost_record *r;	/* the caller's, or copy */
+	llmcost_record copy;		/* for a record of an older size */
 	llmcost_cost out;
 	struct lc_resolution res;
 	const struct lc_entry *entry;	/* whose versions price it */
@@ -864,12 +865,12 @@ int lc_record_check_parts(const llmcost_record *r)
  * checker's words when the record is rejected. */
 static int lc_take_record(struct lc_pricing *s, const llmcost_record *in)
 {
-	int rc = lc_record_copy(in, &s->rec);
+	int rc = lc_record_full(in, &s->copy, &s->r);
 
 	if (rc == LLMCOST_OK)
-		rc = llmcost_record_check(&s->rec);
+		rc = lc_record_check_full(s->r);
 	if (rc == LLMCOST_OK)
-		rc = lc_record_check_parts(&s->rec);
+		rc = lc_record_check_parts(s->r);
 	if (rc != LLMCOST_OK)
 		snprintf(s->out.note, sizeof(s->out.note), "%s",
 			 llmcost_last_error());
@@ -880,7 +881,7 @@ static int lc_take_record(struct lc_pricing *s, const llmcost_record *in)
 /* The units of every component: tokens, calls or requests. */
 static void lc_split_units(struct lc_pricing *s)
 {
-	const llmcost_record *r = &s->rec;
+	const llmcost_record *r = s->r;
 	int64_t *u = s->out.units;
 
 	u[LLMCOST_C_CACHE_READ] = r->cached_tokens;
@@ -915,7 +916,7 @@ static void lc_note_match(struct lc_pricing *s)
 	if (s->res.rule == LLMCOST_RULE_UNDATED)
 		lc_note(s, "no price for the dated name '%.80s': priced as "
 			"'%.80s' (approximate: a dated snapshot can cost "
-			"more than its alias)", s->rec.model, matched);
+			"more than its alias)", s->r->model, matched);
 	if (s->res.flags & LC_RES_GLOBAL)
 		lc_note(s, "global cross-region profile priced as '%.80s' "
 			"(approximate: global profiles can cost less)",
@@ -925,16 +926,16 @@ static void lc_note_match(struct lc_pricing *s)
 
 static int lc_unpriced(struct lc_pricing *s, size_t len)
 {
-	const char *model = s->rec.model;
+	const char *model = s->r->model;
 
 	if (len > 3 && strncmp(model, "ft:", 3) == 0)
 		lc_note(s, "a fine-tuned model needs an 'ft:<base>' price: "
 			"fine-tuned rates differ from the base model's");
-	if (s->rec.provider != NULL && s->rec.provider[0] != '\0')
+	if (s->r->provider != NULL && s->r->provider[0] != '\0')
 		return lc_fail(s, LLMCOST_E_UNPRICED,
 			       "model '%.120s' (provider '%.40s') not in "
 			       "price table: no rule of docs/resolution.md "
-			       "matched", model, s->rec.provider);
+			       "matched", model, s->r->provider);
 	return lc_fail(s, LLMCOST_E_UNPRICED, "model '%.160s' not in price "
 		       "table: no rule of docs/resolution.md matched", model);
 }
@@ -942,7 +943,7 @@ static int lc_unpriced(struct lc_pricing *s, size_t len)
 
 static int lc_resolve_step(struct lc_pricing *s)
 {
-	const char *model = s->rec.model;
+	const char *model = s->r->model;
 	size_t len;
 
 	if (model == NULL || model[0] == '\0')
@@ -952,7 +953,7 @@ static int lc_resolve_step(struct lc_pricing *s)
 		return lc_fail(s, LLMCOST_E_UNPRICED,
 			       "model name longer than %d bytes: '%.40s...'",
 			       LC_KEY_MAX, model);
-	if (!lc_resolve(s->p, model, len, s->rec.provider, &s->res))
+	if (!lc_resolve(s->p, model, len, s->r->provider, &s->res))
 		return lc_unpriced(s, len);
 	s->entry = lc_target(s->p, s->res.entry);
 	s->out.rule = s->res.rule;
@@ -968,7 +969,7 @@ static int lc_resolve_step(struct lc_pricing *s)
 static int lc_pick_version(struct lc_pricing *s)
 {
 	const struct lc_entry *e = s->entry;
-	int64_t t = s->rec.timestamp_ms;
+	int64_t t = s->r->timestamp_ms;
 	size_t i = e->nversions;
 
 	if (i == 0)
@@ -1031,7 +1032,7 @@ static const lc_tier *lc_find_tier(const struct lc_pricing *s)
 	t = s->p->tiers + v->first_tier;
 	while (i > 0) {
 		i--;
-		if (s->rec.input_tokens > t[i].above)
+		if (s->r->input_tokens > t[i].above)
 			return &t[i];
 	}
 	return NULL;
@@ -1075,7 +1076,7 @@ static int lc_parse_tier(struct lc_pricing *s, int *tier)
 	static const char *const standard[] = {
 		"", "standard", "default", "auto", "on_demand", "standard_only"
 	};
-	const char *t = s->rec.service_tier;
+	const char *t = s->r->service_tier;
 	size_t i;
 
 	*tier = LLMCOST_TIER_STANDARD;
@@ -1260,7 +1261,7 @@ static int lc_audio_rate(struct lc_pricing *s, int c, int text,
  * lone web_search rate is a flat fee for every size. */
 static int lc_search_rate(struct lc_pricing *s, lc_i128 *rate)
 {
-	const char *size = s->rec.search_context_size;
+	const char *size = s->r->search_context_size;
 	int r = LC_R_WEB_SEARCH;
 
 	if (size != NULL && strcasecmp(size, "low") == 0)
@@ -1393,13 +1394,13 @@ static int lc_price_components(struct lc_pricing *s)
 static size_t lc_request_region(const struct lc_pricing *s,
 				char low[LC_KEY_MAX])
 {
-	const char *r = s->rec.region;
+	const char *r = s->r->region;
 	size_t len;
 
 	if (r != NULL && r[0] != '\0') {
 		len = strnlen(r, LC_KEY_MAX);
 	} else if (s->res.region_len > 0) {
-		r = s->rec.model + s->res.region_at;
+		r = s->r->model + s->res.region_at;
 		len = s->res.region_len;
 	} else {
 		return 0;
@@ -1497,9 +1498,9 @@ static int lc_apply_contract(struct lc_pricing *s, lc_i128 total)
 		return LLMCOST_OK;
 	q.key = s->entry->key;
 	q.provider = s->entry->provider;
-	q.record_provider = s->rec.provider;
-	q.model = s->rec.model;
-	q.timestamp_ms = s->rec.timestamp_ms;
+	q.record_provider = s->r->provider;
+	q.model = s->r->model;
+	q.timestamp_ms = s->r->timestamp_ms;
 	q.service_tier = (int)s->out.service_tier;
 	q.list = s->part;
 	q.units = s->out.units;

@@ -705,9 +705,11 @@ int lc_resolve(const llmcost_prices *p, const char *model, size_t len,
 
 	if (len == 0 || len > LC_KEY_MAX || plen > LC_CACHE_PROVIDER_MAX)
 		return lc_resolve_rules(p, model, len, provider, out);
-	lc_key_lower(model, len, key);
+	/* The names as given, not lowercased: a name that comes back in
+	 * another case takes a slot of its own, and a hit costs no folding. */
+	memcpy(key, model, len);
 	key[len] = '\0';
-	lc_key_lower(provider != NULL ? provider : "", plen, key + len + 1);
+	memcpy(key + len + 1, provider != NULL ? provider : "", plen);
 	if (lc_rcache_get(p->cache, p->generation, key, klen, out))
 		return out->entry != LC_NONE;
 	lc_resolve_rules(p, model, len, provider, out);

@@ -113,6 +113,9 @@ struct llmcost_rollup {
 	uint32_t ngr;
 	uint32_t buckets;		/* bit b: some grouping uses bucket b */
 	uint32_t dims;			/* every grouping's dimensions */
+	/* The bit lengths of the largest count and |money| any add has
+	 * had (atomic, they only grow): see lc_delta_surely_fits(). */
+	uint32_t nbits, mbits;
 	struct lc_grouping gr[LLMCOST_GROUPING_MAX];
 };
 
@@ -414,20 +417,6 @@ static int lc_cost_view(const llmcost_cost *in, llmcost_cost *tmp,
 }
 
 
-static int lc_record_view(const llmcost_record *in, llmcost_record *tmp,
-			  const llmcost_record **out)
-{
-	int rc;
-
-	*out = in;
-	if (in->struct_size >= sizeof(*tmp))
-		return LLMCOST_OK;
-	rc = lc_record_copy(in, tmp);
-	*out = tmp;
-	return rc;
-}
-
-
 static int lc_classify(int status, int *priced)
 {
 	switch (status) {
@@ -508,7 +497,7 @@ static int lc_delta_make(const llmcost_record *rec, const llmcost_cost *cost,
 
 	if (rc != LLMCOST_OK)
 		return rc;
-	rc = llmcost_record_check(rec);
+	rc = lc_record_check_full(rec);
 	if (rc != LLMCOST_OK)
 		return rc;
 	lc_delta_counts(rec, priced, &a->delta.d);
@@ -583,7 +572,7 @@ static int lc_add_prepare(const llmcost_rollup *r,
 	int rc;
 
 	a->keys = a->stack;
-	rc = lc_record_view(record, &rec_tmp, &rec);
+	rc = lc_record_full(record, &rec_tmp, &rec);
 	if (rc == LLMCOST_OK)
 		rc = lc_cost_view(cost, &cost_tmp, &c);
 	if (rc == LLMCOST_OK)
@@ -594,6 +583,29 @@ static int lc_add_prepare(const llmcost_rollup *r,
 		return rc;
 	lc_parts_from_record(rec, r->dims, &a->parts);
 	return lc_keys_make(r, a);
+}
+
+
+/* Raises *max to at least bits and returns what it then holds.  An add
+ * raises the bounds before it locks its groups, so the next add to any
+ * of them (which takes the lock after) reads a bound covering this one. */
+static unsigned lc_bits_raise(uint32_t *max, unsigned bits)
+{
+	uint32_t seen = __atomic_load_n(max, __ATOMIC_RELAXED);
+
+	while (seen < bits &&
+	       !__atomic_compare_exchange_n(max, &seen, bits, 1,
+					    __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+	return seen > bits ? seen : bits;
+}
+
+
+static void lc_bounds_raise(llmcost_rollup *r, struct lc_delta *x)
+{
+	x->nbits = (uint8_t)lc_bits_raise(&r->nbits, x->nbits);
+	x->mbits = (uint8_t)lc_bits_raise(&r->mbits, x->mbits);
 }
 
 
@@ -775,11 +787,14 @@ static int lc_check_all(struct lc_add *a, size_t n)
 	for (i = 0; i < n; i++) {
 		struct lc_target *t = &a->t[i];
 
-		if (lc_delta_fits(&t->g->sums, &a->delta) != 0)
+		if (!lc_delta_surely_fits(t->g->sums.n[LC_N_RECORDS],
+					  a->delta.nbits, a->delta.mbits) &&
+		    lc_delta_fits(&t->g->sums, &a->delta) != 0)
 			return lc_error(LLMCOST_E_OVERFLOW, "rollup: a sum of "
 					"grouping %zu would overflow", i);
 		for (k = 0; k < LLMCOST_M_COUNT; k++)
-			if (lc_sk_reserve(&t->g->sk[k], a->sk_index[k]) != 0)
+			if (lc_sk_reserve(&t->g->sk[k],
+					       a->sk_index[k]) != 0)
 				return lc_error(LLMCOST_E_NOMEM, "rollup: no "
 						"memory for a sketch");
 		if (t->ss == NULL)
@@ -1052,8 +1067,10 @@ LLMCOST_API int llmcost_rollup_add(llmcost_rollup *rollup,
 		return lc_error(LLMCOST_E_INVALID,
 				"rollup_add: NULL argument");
 	rc = lc_add_prepare(rollup, record, cost, &a);
-	if (rc == LLMCOST_OK)
+	if (rc == LLMCOST_OK) {
+		lc_bounds_raise(rollup, &a.delta);
 		lc_prefetch(rollup, &a);
+	}
 	for (gi = 0; gi < rollup->ngr && rc == LLMCOST_OK; gi++)
 		rc = lc_target_find(rollup, &a, gi);
 	if (rc == LLMCOST_OK)

@@ -63,18 +63,37 @@ struct lc_sums {
 LC_HIDDEN int lc_sums_add(const struct lc_sums *a, const struct lc_sums *b,
 			  struct lc_sums *out);
 
-/* A request's contribution, with the positions of its fields that are
- * not zero: an add reads and writes only those, which keeps it to the
- * few cache lines of a group's sums that it changes. */
+/* A request's contribution, with the positions of its money fields that
+ * are not zero: an add reads and writes only those, which keeps it to the
+ * few cache lines of a group's sums that it changes.  The counts lie in
+ * a run of lines that nearly every add changes anyway, and are added
+ * whole. */
 struct lc_delta {
 	struct lc_sums d;
-	uint8_t n_at[LC_N_COUNT];
 	uint8_t m_at[LC_M_COUNT];
-	uint8_t nn, nm;
+	uint8_t nm;
+	uint8_t nbits;		/* bit length of the largest count */
+	uint8_t mbits;		/* and of the largest |money| */
 };
 
-/* Lists the fields of x->d that are not zero. */
+/* Lists the fields of x->d that are not zero and measures them.  The
+ * counts must not be negative. */
 LC_HIDDEN void lc_delta_index(struct lc_delta *x);
+
+/* 1 if no sum of a group with this many records can overflow when one
+ * more add is made, given that no add to it ever had a count longer than
+ * nbits bits or money longer than mbits: every count sum is then below
+ * (records + 1) * 2^nbits and every money sum below that times
+ * 2^(mbits - nbits).  0 means "check each sum". */
+static inline int lc_delta_surely_fits(int64_t records, unsigned nbits,
+				       unsigned mbits)
+{
+	unsigned rbits = 64u - (unsigned)__builtin_clzll(
+				       (uint64_t)records + 1);
+
+	return records < LC_RECORDS_MAX && rbits + nbits <= 63 &&
+	       rbits + mbits <= 127;
+}
 
 /* 0 if s + x fits every sum (records up to LC_RECORDS_MAX), else -1. */
 LC_HIDDEN int lc_delta_fits(const struct lc_sums *s,
@@ -159,13 +178,39 @@ LC_HIDDEN int64_t lc_sk_live_quantile(const struct lc_sketch *s,
  * prefetches. */
 LC_HIDDEN void lc_sk_prefetch(const struct lc_sketch *s, unsigned index);
 
+/* What lc_sk_reserve() and lc_sk_add() do past their common cases. */
+LC_HIDDEN int lc_sk_reserve_slow(struct lc_sketch *s, unsigned index);
+LC_HIDDEN void lc_sk_add_sparse(struct lc_sketch *s, unsigned index);
+
 /* Makes room so that lc_sk_add(s, index) cannot fail.  0 or -1 (no
- * memory). */
-LC_HIDDEN int lc_sk_reserve(struct lc_sketch *s, unsigned index);
+ * memory).  Inline for the common cases: a dense window that holds the
+ * bucket, or a sparse array with room to spare. */
+static inline int lc_sk_reserve(struct lc_sketch *s, unsigned index)
+{
+	if (s->dense == 1) {
+		if (index - s->lo < s->cap &&
+		    ((const uint32_t *)s->p)[index - s->lo] != UINT32_MAX)
+			return 0;
+	} else if (s->n < (s->p != NULL ? s->cap : 1)) {
+		return 0;
+	}
+	return lc_sk_reserve_slow(s, index);
+}
 
 /* Counts one value in bucket index.  The caller keeps the total count at
  * most LC_SK_COUNT_MAX. */
-LC_HIDDEN void lc_sk_add(struct lc_sketch *s, unsigned index);
+static inline void lc_sk_add(struct lc_sketch *s, unsigned index)
+{
+	uint32_t *c;
+
+	if (s->dense != 1) {
+		lc_sk_add_sparse(s, index);
+		return;
+	}
+	c = (uint32_t *)s->p + (index - s->lo);
+	s->n += *c == 0;
+	(*c)++;
+}
 
 LC_HIDDEN void lc_sk_free(struct lc_sketch *s);
 

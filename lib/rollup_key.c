@@ -42,6 +42,11 @@ unsigned lc_dims_count(uint32_t dims)
 
 /* ---- keys ------------------------------------------------------------ */
 
+/* The lowest dimension of a mask that is not 0: loops over a grouping's
+ * dimensions visit only those it has. */
+#define LC_DIM_NEXT(dims) ((unsigned)__builtin_ctz(dims))
+
+
 static const char *lc_or_empty(const char *s)
 {
 	return s != NULL ? s : "";
@@ -64,9 +69,8 @@ void lc_parts_from_record(const llmcost_record *r, uint32_t dims,
 	p->s[LLMCOST_DIM_PROMPT_TEMPLATE_VERSION] =
 		lc_or_empty(r->prompt_template_version);
 	p->s[LLMCOST_DIM_SERVICE_TIER] = lc_or_empty(r->service_tier);
-	for (d = 0; d < LLMCOST_DIM_COUNT; d++) {
-		if (!(dims & (1u << d)))
-			continue;
+	for (; dims != 0; dims &= dims - 1) {
+		d = LC_DIM_NEXT(dims);
 		p->len[d] = strlen(p->s[d]);
 		p->hash[d] = lc_hash(p->s[d], p->len[d]);
 	}
@@ -78,9 +82,8 @@ uint64_t lc_key_hash(const struct lc_parts *p, uint32_t dims)
 	uint64_t h = 0x6a09e667f3bcc909ULL;
 	unsigned d;
 
-	for (d = 0; d < LLMCOST_DIM_COUNT; d++) {
-		if (!(dims & (1u << d)))
-			continue;
+	for (; dims != 0; dims &= dims - 1) {
+		d = LC_DIM_NEXT(dims);
 		h = (h ^ p->hash[d]) * 0x9e3779b97f4a7c15ULL;
 		h ^= h >> 32;
 	}
@@ -94,9 +97,10 @@ size_t lc_key_size(const struct lc_parts *p, uint32_t dims)
 {
 	size_t d, size = 0;
 
-	for (d = 0; d < LLMCOST_DIM_COUNT; d++)
-		if (dims & (1u << d))
-			size += p->len[d] + 1;
+	for (; dims != 0; dims &= dims - 1) {
+		d = LC_DIM_NEXT(dims);
+		size += p->len[d] + 1;
+	}
 	return size;
 }
 
@@ -105,9 +109,8 @@ void lc_key_write(const struct lc_parts *p, uint32_t dims, char *out)
 {
 	size_t d;
 
-	for (d = 0; d < LLMCOST_DIM_COUNT; d++) {
-		if (!(dims & (1u << d)))
-			continue;
+	for (; dims != 0; dims &= dims - 1) {
+		d = LC_DIM_NEXT(dims);
 		memcpy(out, p->s[d], p->len[d] + 1);
 		out += p->len[d] + 1;
 	}

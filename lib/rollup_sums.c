@@ -31,18 +31,28 @@ int lc_sums_add(const struct lc_sums *a, const struct lc_sums *b,
  * it only when its field is not zero. */
 void lc_delta_index(struct lc_delta *x)
 {
-	unsigned i, nn = 0, nm = 0;
+	unsigned i, nm = 0;
+	uint64_t nor = 0;
+	unsigned __int128 mor = 0;
 
-	for (i = 0; i < LC_N_COUNT; i++) {
-		x->n_at[nn] = (uint8_t)i;
-		nn += x->d.n[i] != 0;
-	}
+	for (i = 0; i < LC_N_COUNT; i++)
+		nor |= (uint64_t)x->d.n[i];
 	for (i = 0; i < LC_M_COUNT; i++) {
+		lc_i128 v = x->d.m[i];
+
 		x->m_at[nm] = (uint8_t)i;
-		nm += x->d.m[i] != 0;
+		nm += v != 0;
+		/* |v| - 1 for v < 0: one bit more than its length bounds |v| */
+		mor |= (unsigned __int128)(v ^ (v >> 127));
 	}
-	x->nn = (uint8_t)nn;
 	x->nm = (uint8_t)nm;
+	x->nbits = (uint8_t)(nor == 0 ? 0 : 64 - __builtin_clzll(nor));
+	if ((uint64_t)(mor >> 64) != 0)
+		x->mbits = (uint8_t)(129 - __builtin_clzll(
+						   (uint64_t)(mor >> 64)));
+	else
+		x->mbits = (uint8_t)((uint64_t)mor == 0 ? 1 :
+				     65 - __builtin_clzll((uint64_t)mor));
 }
 
 
@@ -52,9 +62,8 @@ int lc_delta_fits(const struct lc_sums *s, const struct lc_delta *x)
 	lc_i128 m;
 	size_t i;
 
-	for (i = 0; i < x->nn; i++)
-		if (__builtin_add_overflow(s->n[x->n_at[i]],
-					   x->d.n[x->n_at[i]], &n))
+	for (i = 0; i < LC_N_COUNT; i++)
+		if (__builtin_add_overflow(s->n[i], x->d.n[i], &n))
 			return -1;
 	if (s->n[LC_N_RECORDS] > LC_RECORDS_MAX - x->d.n[LC_N_RECORDS])
 		return -1;
@@ -69,8 +78,8 @@ void lc_delta_apply(struct lc_sums *s, const struct lc_delta *x)
 {
 	size_t i;
 
-	for (i = 0; i < x->nn; i++)
-		s->n[x->n_at[i]] += x->d.n[x->n_at[i]];
+	for (i = 0; i < LC_N_COUNT; i++)
+		s->n[i] += x->d.n[i];
 	for (i = 0; i < x->nm; i++)
 		s->m[x->m_at[i]] += x->d.m[x->m_at[i]];
 	if (x->d.latency_max > s->latency_max)

@@ -127,7 +127,7 @@ static int lc_sk_sparse_grow(struct lc_sketch *s, size_t cap)
 }
 
 
-static void lc_sk_sparse_add(struct lc_sketch *s, unsigned index)
+void lc_sk_add_sparse(struct lc_sketch *s, unsigned index)
 {
 	lc_sk_entry *e = lc_sk_sparse(s);
 	int found;
@@ -307,7 +307,7 @@ void lc_sk_prefetch(const struct lc_sketch *s, unsigned index)
 }
 
 
-int lc_sk_reserve(struct lc_sketch *s, unsigned index)
+int lc_sk_reserve_slow(struct lc_sketch *s, unsigned index)
 {
 	int found;
 
@@ -321,20 +321,6 @@ int lc_sk_reserve(struct lc_sketch *s, unsigned index)
 	if (s->dense == 0 && s->n >= LC_SK_SPARSE_MAX)
 		return lc_sk_to_dense(s, index);
 	return lc_sk_sparse_grow(s, s->p == NULL ? 4 : (size_t)s->cap * 2);
-}
-
-
-void lc_sk_add(struct lc_sketch *s, unsigned index)
-{
-	uint32_t *c;
-
-	if (s->dense != 1) {
-		lc_sk_sparse_add(s, index);
-		return;
-	}
-	c = (uint32_t *)s->p + (index - s->lo);
-	s->n += *c == 0;
-	(*c)++;
 }
 
 
