@@ -755,7 +755,8 @@ struct lc_pricing {
 	const llmcost_prices *p;
 	const llmcost_record *r;	/* the caller's, or copy */
 	llmcost_record copy;		/* for a record of an older size */
-	llmcost_cost out;
+	llmcost_cost *out;		/* the caller's, or tmp */
+	llmcost_cost tmp;		/* for a cost of an older size */
 	struct lc_resolution res;
 	const struct lc_entry *entry;	/* whose versions price it */
 	const struct lc_version *version;
@@ -776,19 +777,19 @@ static void lc_note(struct lc_pricing *s, const char *fmt, ...)
 
 static void lc_note(struct lc_pricing *s, const char *fmt, ...)
 {
-	size_t used = strlen(s->out.note);
-	size_t room = sizeof(s->out.note) - used;
+	size_t used = strlen(s->out->note);
+	size_t room = sizeof(s->out->note) - used;
 	va_list ap;
 
 	if (used > 0 && room > 2) {
-		memcpy(s->out.note + used, "; ", 3);
+		memcpy(s->out->note + used, "; ", 3);
 		used += 2;
 		room -= 2;
 	}
 	if (room <= 1)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(s->out.note + used, room, fmt, ap);
+	vsnprintf(s->out->note + used, room, fmt, ap);
 	va_end(ap);
 }
 
@@ -798,15 +799,15 @@ static int lc_fail(struct lc_pricing *s, int status, const char *fmt, ...)
 
 static int lc_fail(struct lc_pricing *s, int status, const char *fmt, ...)
 {
-	size_t used = strlen(s->out.note);
+	size_t used = strlen(s->out->note);
 	va_list ap;
 
-	if (used > 0 && sizeof(s->out.note) - used > 2) {
-		memcpy(s->out.note + used, "; ", 3);
+	if (used > 0 && sizeof(s->out->note) - used > 2) {
+		memcpy(s->out->note + used, "; ", 3);
 		used += 2;
 	}
 	va_start(ap, fmt);
-	vsnprintf(s->out.note + used, sizeof(s->out.note) - used, fmt, ap);
+	vsnprintf(s->out->note + used, sizeof(s->out->note) - used, fmt, ap);
 	va_end(ap);
 	return status;
 }
@@ -872,7 +873,7 @@ static int lc_take_record(struct lc_pricing *s, const llmcost_record *in)
 	if (rc == LLMCOST_OK)
 		rc = lc_record_check_parts(s->r);
 	if (rc != LLMCOST_OK)
-		snprintf(s->out.note, sizeof(s->out.note), "%s",
+		snprintf(s->out->note, sizeof(s->out->note), "%s",
 			 llmcost_last_error());
 	return rc;
 }
@@ -882,7 +883,7 @@ static int lc_take_record(struct lc_pricing *s, const llmcost_record *in)
 static void lc_split_units(struct lc_pricing *s)
 {
 	const llmcost_record *r = s->r;
-	int64_t *u = s->out.units;
+	int64_t *u = s->out->units;
 
 	u[LLMCOST_C_CACHE_READ] = r->cached_tokens;
 	u[LLMCOST_C_CACHE_WRITE_5M] = r->cache_write_tokens;
@@ -956,10 +957,10 @@ static int lc_resolve_step(struct lc_pricing *s)
 	if (!lc_resolve(s->p, model, len, s->r->provider, &s->res))
 		return lc_unpriced(s, len);
 	s->entry = lc_target(s->p, s->res.entry);
-	s->out.rule = s->res.rule;
-	s->out.price_key = s->entry->key;
+	s->out->rule = s->res.rule;
+	s->out->price_key = s->entry->key;
 	if (s->res.flags & (LC_RES_APPROXIMATE | LC_RES_GLOBAL))
-		s->out.flags |= LLMCOST_COST_APPROXIMATE;
+		s->out->flags |= LLMCOST_COST_APPROXIMATE;
 	lc_note_match(s);
 	return LLMCOST_OK;
 }
@@ -982,13 +983,13 @@ static int lc_pick_version(struct lc_pricing *s)
 			i--;
 		if (i == 0) {
 			i = 1;
-			s->out.flags |= LLMCOST_COST_APPROXIMATE;
+			s->out->flags |= LLMCOST_COST_APPROXIMATE;
 			lc_note(s, "request predates the first known price "
 				"of %s", e->key);
 		}
 		s->version = &e->versions[i - 1];
 	}
-	s->out.price_valid_from_ms = s->version->valid_from_ms;
+	s->out->price_valid_from_ms = s->version->valid_from_ms;
 	return LLMCOST_OK;
 }
 
@@ -1051,8 +1052,8 @@ static void lc_pick_tier_rates(struct lc_pricing *s)
 	if (t == NULL)
 		return;
 	s->tier = t;
-	s->out.flags |= LLMCOST_COST_LONG_CONTEXT;
-	s->out.long_context_threshold = t->above;
+	s->out->flags |= LLMCOST_COST_LONG_CONTEXT;
+	s->out->long_context_threshold = t->above;
 	for (r = 0; r < LC_R_COUNT; r++) {
 		if (lc_rate_has(&t->rates, r)) {
 			lc_rate_set(&s->eff, r, t->rates.rate[r]);
@@ -1131,7 +1132,7 @@ static int lc_halve(struct lc_pricing *s, int svc)
 				       lc_svc_name(svc), lc_rate_name(r));
 		s->eff.rate[r] /= 2;
 	}
-	s->out.flags |= LLMCOST_COST_FALLBACK;
+	s->out->flags |= LLMCOST_COST_FALLBACK;
 	lc_note(s, "no %s rates: half the standard rates, as the maker "
 		"bills %s", lc_svc_name(svc), lc_svc_name(svc));
 	return LLMCOST_OK;
@@ -1153,7 +1154,7 @@ static int lc_tier_fallback(struct lc_pricing *s, int svc)
 
 	if (svc == LC_SVC_FLEX && maker == LC_MAKER_OPENAI &&
 	    v->svc[LC_SVC_BATCH] != LC_NONE) {
-		s->out.flags |= LLMCOST_COST_FALLBACK;
+		s->out->flags |= LLMCOST_COST_FALLBACK;
 		lc_note(s, "no flex rates: batch rates, as OpenAI bills flex");
 		return lc_use_set(s, v->svc[LC_SVC_BATCH], svc);
 	}
@@ -1161,7 +1162,7 @@ static int lc_tier_fallback(struct lc_pricing *s, int svc)
 	    (svc == LC_SVC_FLEX && maker == LC_MAKER_OPENAI))
 		return lc_halve(s, svc);
 	if (svc == LC_SVC_PRIORITY && lc_is_provider(s->entry, "anthropic")) {
-		s->out.flags |= LLMCOST_COST_FALLBACK;
+		s->out->flags |= LLMCOST_COST_FALLBACK;
 		lc_note(s, "Anthropic Priority Tier draws down a commitment at "
 			"standard rates");
 		return LLMCOST_OK;
@@ -1178,7 +1179,7 @@ static int lc_pick_service_tier(struct lc_pricing *s)
 	rc = lc_parse_tier(s, &tier);
 	if (rc != LLMCOST_OK || tier == LLMCOST_TIER_STANDARD)
 		return rc;
-	s->out.service_tier = (uint32_t)tier;
+	s->out->service_tier = (uint32_t)tier;
 	svc = tier - 1;
 	if (s->version->svc[svc] != LC_NONE)
 		return lc_use_set(s, s->version->svc[svc], svc);
@@ -1204,7 +1205,7 @@ static int lc_norate(struct lc_pricing *s, int c)
 	return lc_fail(s, LLMCOST_E_NORATE,
 		       "price '%s' has no %s rate for %lld %s",
 		       s->entry->key, lc_rate_name(c),
-		       (long long)s->out.units[c],
+		       (long long)s->out->units[c],
 		       c >= LC_R_FIRST_PER_CALL ? "calls" : "tokens");
 }
 
@@ -1217,9 +1218,9 @@ static int lc_other_rate(struct lc_pricing *s, int c, int other,
 		return LLMCOST_OK;
 	if (!lc_direct_rate(s, other, rate))
 		return lc_norate(s, c);
-	s->out.flags |= LLMCOST_COST_FALLBACK;
+	s->out->flags |= LLMCOST_COST_FALLBACK;
 	lc_note(s, "no %s rate: %lld tokens priced at the %s rate",
-		lc_rate_name(c), (long long)s->out.units[c],
+		lc_rate_name(c), (long long)s->out->units[c],
 		lc_rate_name(other));
 	return LLMCOST_OK;
 }
@@ -1237,7 +1238,7 @@ static int lc_write_1h_rate(struct lc_pricing *s, lc_i128 *rate)
 		return lc_norate(s, c);
 	if (lc_i128_mul(*rate, 2, rate))
 		return lc_fail(s, LLMCOST_E_OVERFLOW, "1h write rate");
-	s->out.flags |= LLMCOST_COST_FALLBACK;
+	s->out->flags |= LLMCOST_COST_FALLBACK;
 	lc_note(s, "no cache_write_1h rate: priced at 2x the input rate "
 		"(Anthropic)");
 	return LLMCOST_OK;
@@ -1354,10 +1355,10 @@ static void lc_note_tier_gaps(struct lc_pricing *s)
 
 static void lc_unrated(struct lc_pricing *s, int c)
 {
-	s->out.unrated |= 1u << c;
-	s->out.flags |= LLMCOST_COST_UNRATED;
+	s->out->unrated |= 1u << c;
+	s->out->flags |= LLMCOST_COST_UNRATED;
 	lc_note(s, "%lld %s calls have no rate in '%s': not in the total",
-		(long long)s->out.units[c], lc_rate_name(c), s->entry->key);
+		(long long)s->out->units[c], lc_rate_name(c), s->entry->key);
 }
 
 
@@ -1368,7 +1369,7 @@ static int lc_price_components(struct lc_pricing *s)
 
 	for (c = 0; c < LLMCOST_C_COUNT; c++) {
 		s->part[c] = 0;
-		if (s->out.units[c] == 0)
+		if (s->out->units[c] == 0)
 			continue;
 		rc = lc_bucket_rate(s, c, &rate);
 		if (rc == LC_UNRATED) {
@@ -1377,7 +1378,7 @@ static int lc_price_components(struct lc_pricing *s)
 		}
 		if (rc != LLMCOST_OK)
 			return rc;
-		if (lc_i128_mul(rate, s->out.units[c], &s->part[c]))
+		if (lc_i128_mul(rate, s->out->units[c], &s->part[c]))
 			return lc_fail(s, LLMCOST_E_OVERFLOW,
 				       "cost of %s overflows",
 				       lc_rate_name(c));
@@ -1456,11 +1457,11 @@ static int lc_apply_uplift(struct lc_pricing *s)
 				       "overflows");
 		rounded |= r;
 	}
-	s->out.flags |= LLMCOST_COST_REGIONAL;
+	s->out->flags |= LLMCOST_COST_REGIONAL;
 	lc_note(s, "regional uplift x%lld.%06lld for region '%.40s'",
 		(long long)(ppm / LC_PPM), (long long)(ppm % LC_PPM), low);
 	if (rounded) {
-		s->out.flags |= LLMCOST_COST_ROUNDED;
+		s->out->flags |= LLMCOST_COST_ROUNDED;
 		lc_note(s, "uplift rounded to 10^-18 USD");
 	}
 	return LLMCOST_OK;
@@ -1488,11 +1489,11 @@ static int lc_apply_contract(struct lc_pricing *s, lc_i128 total)
 	struct lc_contract_result res;
 	int c, rc;
 
-	s->out.contracted_cost = lc_money_from_i128(total);
-	s->out.effective_cost = s->out.contracted_cost;
-	s->out.price_provider = s->entry->provider;
+	s->out->contracted_cost = lc_money_from_i128(total);
+	s->out->effective_cost = s->out->contracted_cost;
+	s->out->price_provider = s->entry->provider;
 	for (c = 0; c < LLMCOST_C_COUNT; c++)
-		s->out.contracted_component[c] =
+		s->out->contracted_component[c] =
 			lc_money_from_i128(s->part[c]);
 	if (s->p->contract == NULL)
 		return LLMCOST_OK;
@@ -1501,19 +1502,19 @@ static int lc_apply_contract(struct lc_pricing *s, lc_i128 total)
 	q.record_provider = s->r->provider;
 	q.model = s->r->model;
 	q.timestamp_ms = s->r->timestamp_ms;
-	q.service_tier = (int)s->out.service_tier;
+	q.service_tier = (int)s->out->service_tier;
 	q.list = s->part;
-	q.units = s->out.units;
+	q.units = s->out->units;
 	rc = lc_contract_apply(s->p->contract, &q, &res);
 	if (rc != LLMCOST_OK)
 		return lc_fail(s, rc, "contract terms overflow");
-	s->out.flags |= res.flags;
+	s->out->flags |= res.flags;
 	if (res.words[0] != '\0')
 		lc_note(s, "%s", res.words);
-	s->out.contracted_cost = lc_money_from_i128(res.contracted);
-	s->out.effective_cost = lc_money_from_i128(res.effective);
+	s->out->contracted_cost = lc_money_from_i128(res.contracted);
+	s->out->effective_cost = lc_money_from_i128(res.effective);
 	for (c = 0; c < LLMCOST_C_COUNT; c++)
-		s->out.contracted_component[c] =
+		s->out->contracted_component[c] =
 			lc_money_from_i128(res.component[c]);
 	return LLMCOST_OK;
 }
@@ -1532,9 +1533,9 @@ static int lc_finish(struct lc_pricing *s)
 	if (rc != LLMCOST_OK)
 		return rc;
 	for (c = 0; c < LLMCOST_C_COUNT; c++)
-		s->out.component[c] = lc_money_from_i128(s->part[c]);
-	s->out.total = lc_money_from_i128(total);
-	s->out.list_cost = s->out.total;
+		s->out->component[c] = lc_money_from_i128(s->part[c]);
+	s->out->total = lc_money_from_i128(total);
+	s->out->list_cost = s->out->total;
 	return LLMCOST_OK;
 }
 
@@ -1580,7 +1581,7 @@ LLMCOST_API void llmcost_cost_init(llmcost_cost *cost)
  * call. */
 static void lc_pricing_init(struct lc_pricing *s, const llmcost_prices *p)
 {
-	memset(&s->out, 0, sizeof(s->out));
+	memset(s->out, 0, sizeof(*s->out));
 	memset(&s->res, 0, sizeof(s->res));
 	s->p = p;
 	s->entry = NULL;
@@ -1615,26 +1616,29 @@ LLMCOST_API int llmcost_price(const llmcost_prices *prices,
 			      llmcost_cost *cost)
 {
 	struct lc_pricing s;
-	size_t n;
+	uint32_t size;
 	int rc;
 
 	if (cost == NULL)
 		return lc_error(LLMCOST_E_INVALID, "cost is NULL");
-	if (cost->struct_size < LC_COST_MIN_SIZE)
+	size = cost->struct_size;
+	if (size < LC_COST_MIN_SIZE)
 		return lc_error(LLMCOST_E_SIZE,
 				"cost struct_size %u is below %zu; call "
 				"llmcost_cost_init()",
-				(unsigned)cost->struct_size, LC_COST_MIN_SIZE);
+				(unsigned)size, LC_COST_MIN_SIZE);
+	/* A caller's struct of this version's size is written in place;
+	 * an older, smaller one gets the part it has. */
+	s.out = size >= sizeof(*cost) ? cost : &s.tmp;
 	lc_pricing_init(&s, prices);
 	rc = lc_price_steps(&s, record);
 	if (rc != LLMCOST_OK) {
-		lc_clear_money(&s.out);
-		lc_error(rc, "%s", s.out.note);
+		lc_clear_money(s.out);
+		lc_error(rc, "%s", s.out->note);
 	}
-	s.out.status = rc;
-	s.out.struct_size = cost->struct_size;
-	n = cost->struct_size < sizeof(s.out) ? cost->struct_size
-					       : sizeof(s.out);
-	memcpy(cost, &s.out, n);
+	s.out->status = rc;
+	s.out->struct_size = size;
+	if (s.out != cost)
+		memcpy(cost, s.out, size);
 	return rc;
 }

@@ -61,16 +61,23 @@
 	(offsetof(llmcost_group, component) + \
 	 LLMCOST_C_CAPACITY * sizeof(llmcost_money))
 
+/* Keys shorter than this live in the group itself, on the line that
+ * holds its lock, so that finding the group costs no extra miss. */
+#define LC_KEY_INLINE 40
+
 struct lc_group {
 	uint32_t lock;
 	uint16_t grouping;
 	uint16_t flags;
 	uint32_t key_len;
-	const char *key;
 	int64_t bucket_start;
+	union {
+		const char *p;		/* key_len >= LC_KEY_INLINE */
+		char s[LC_KEY_INLINE];	/* shorter: the bytes and a NUL */
+	} key;
 	struct lc_sketch sk[LLMCOST_M_COUNT];
 	struct lc_sums sums;
-};
+} __attribute__((aligned(64)));		/* lc_reserve() aligns the chunks */
 
 struct lc_slot {
 	uint64_t hash;
@@ -108,7 +115,8 @@ struct lc_grouping {
 struct llmcost_rollup {
 	struct lc_shard shard[LC_SHARDS];
 	pthread_mutex_t grow_lock;
-	struct lc_group *chunk[LC_CHUNK_MAX];
+	struct lc_group *chunk[LC_CHUNK_MAX];	/* 64-byte aligned */
+	void *chunk_mem[LC_CHUNK_MAX];		/* as allocated */
 	size_t count;			/* atomic; published groups */
 	uint32_t ngr;
 	uint32_t buckets;		/* bit b: some grouping uses bucket b */
@@ -142,6 +150,12 @@ struct lc_add {
 };
 
 
+static const char *lc_group_key(const struct lc_group *g)
+{
+	return g->key_len < LC_KEY_INLINE ? g->key.s : g->key.p;
+}
+
+
 /* ---- chunked group storage ------------------------------------------ */
 
 static unsigned lc_chunk_of(size_t index, size_t *offset)
@@ -173,8 +187,14 @@ static int lc_reserve(llmcost_rollup *r, size_t index)
 		return lc_error(LLMCOST_E_RANGE, "rollup: too many groups");
 	if (r->chunk[k] != NULL)
 		return LLMCOST_OK;
-	r->chunk[k] = lc_calloc((size_t)LC_CHUNK_BASE << k,
-				sizeof(struct lc_group));
+	/* One group more than needed, so that the first can start on a
+	 * cache line: every group then does, its size being a multiple of
+	 * 64. */
+	r->chunk_mem[k] = lc_calloc(((size_t)LC_CHUNK_BASE << k) + 1,
+				    sizeof(struct lc_group));
+	if (r->chunk_mem[k] != NULL)
+		r->chunk[k] = (struct lc_group *)(((uintptr_t)r->chunk_mem[k] +
+						   63) & ~(uintptr_t)63);
 	if (r->chunk[k] == NULL)
 		return lc_error(LLMCOST_E_NOMEM, "rollup: no memory for %zu "
 				"more groups", (size_t)LC_CHUNK_BASE << k);
@@ -239,7 +259,7 @@ static int lc_group_is(const struct lc_group *g, const struct lc_probe *p)
 {
 	return g->grouping == p->grouping && g->flags == p->flags &&
 	       g->bucket_start == p->bucket_start && g->key_len == p->len &&
-	       memcmp(g->key, p->key, p->len) == 0;
+	       memcmp(lc_group_key(g), p->key, p->len) == 0;
 }
 
 
@@ -316,8 +336,13 @@ static int lc_group_init(llmcost_rollup *r, struct lc_shard *s,
 	if (rc != LLMCOST_OK)
 		return rc;
 	g = lc_group_at(r, index);
-	g->key = lc_key_store(s, p->key, p->len);
-	if (g->key == NULL)
+	if (p->len < LC_KEY_INLINE) {
+		memcpy(g->key.s, p->key, p->len);
+		g->key.s[p->len] = '\0';
+	} else {
+		g->key.p = lc_key_store(s, p->key, p->len);
+	}
+	if (p->len >= LC_KEY_INLINE && g->key.p == NULL)
 		return lc_error(LLMCOST_E_NOMEM, "rollup: no memory for a "
 				"key of %zu bytes", p->len);
 	g->key_len = (uint32_t)p->len;
@@ -712,7 +737,8 @@ static void lc_prefetch(const llmcost_rollup *r, struct lc_add *a)
 		g = lc_home_group(r, a->t[gi].probe);
 		if (g == NULL)
 			continue;
-		__builtin_prefetch(g->key);
+		if (g->key_len >= LC_KEY_INLINE)
+			__builtin_prefetch(g->key.p);
 		lc_group_prefetch(g);
 		lc_sk_prefetch(&g->sk[LLMCOST_M_INPUT_TOKENS],
 			       a->sk_index[LLMCOST_M_INPUT_TOKENS]);
@@ -1045,7 +1071,7 @@ LLMCOST_API void llmcost_rollup_free(llmcost_rollup *rollup)
 	for (i = 0; i < LC_SHARDS; i++)
 		lc_shard_free(&rollup->shard[i]);
 	for (i = 0; i < LC_CHUNK_MAX; i++)
-		lc_free(rollup->chunk[i]);
+		lc_free(rollup->chunk_mem[i]);
 	for (i = 0; i < rollup->ngr; i++)
 		lc_ss_free(rollup->gr[i].ss);
 	pthread_mutex_destroy(&rollup->grow_lock);
@@ -1117,7 +1143,7 @@ static void lc_group_export(const llmcost_rollup *r,
 	uint32_t bucket = r->gr[g->grouping].bucket;
 
 	llmcost_group_init(out);
-	lc_key_split(g->key, r->gr[g->grouping].dims, out->key);
+	lc_key_split(lc_group_key(g), r->gr[g->grouping].dims, out->key);
 	lc_sums_export(&g->sums, out);
 	out->grouping = g->grouping;
 	out->flags = g->flags;
@@ -1203,7 +1229,8 @@ static int lc_group_copy(llmcost_snapshot *s, struct lc_group *g)
 	c.flags = g->flags;
 	c.bucket_start = g->bucket_start;
 	c.key_len = g->key_len;
-	rc = lc_snap_key_add(s, g->key, g->key_len, &c.key_off);
+	rc = lc_snap_key_add(s, lc_group_key(g), g->key_len,
+			     &c.key_off);
 	if (rc == LLMCOST_OK)
 		rc = lc_group_take(s, g, &c);
 	if (rc == LLMCOST_OK)
