@@ -901,3 +901,50 @@ Test(rollup, threads_sum_exactly_as_a_serial_run, .timeout = 120)
 	llmcost_rollup_free(par);
 	llmcost_rollup_free(ser);
 }
+
+
+/* The quick overflow bound (records times the largest add so far) only
+ * ever sends an add to the exact check; sums right up to the limits are
+ * still taken, and one unit past them still refused. */
+Test(rollup, overflow_bound_defers_to_the_exact_check)
+{
+	llmcost_rollup *r = rollup_make();
+	llmcost_record rec;
+	llmcost_cost cost;
+	llmcost_group g;
+	int i;
+
+	record_base(&rec, "t", "u", "f", "m", MAY30_10H);
+	for (i = 0; i < 1000; i++) {
+		rec.input_tokens = 1;
+		cost_blank(&cost, LLMCOST_OK);
+		cost_set(&cost, LLMCOST_C_INPUT, 1);
+		cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK);
+	}
+	rec.input_tokens = INT64_MAX - 1000;
+	cost_blank(&cost, LLMCOST_OK);
+	cost_set(&cost, LLMCOST_C_INPUT, LC_I128_MAX - 1000);
+	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK);
+	g = group_get(r, 0);
+	cr_assert_eq(g.tokens[LLMCOST_T_INPUT], INT64_MAX);
+	cr_assert(lc_money_to_i128(g.component[LLMCOST_C_INPUT]) ==
+		  LC_I128_MAX);
+
+	rec.input_tokens = 1;
+	cost_blank(&cost, LLMCOST_OK);
+	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_E_OVERFLOW);
+
+	/* A fresh group after the bound has grown: small adds still go in
+	 * (by the exact check) and sum exactly. */
+	record_base(&rec, "t2", "u", "f", "m", MAY30_10H);
+	for (i = 0; i < 3; i++) {
+		rec.input_tokens = 5;
+		cost_blank(&cost, LLMCOST_OK);
+		cost_set(&cost, LLMCOST_C_INPUT, 7);
+		cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK);
+	}
+	g = group_get(r, 1);
+	cr_assert_eq(g.tokens[LLMCOST_T_INPUT], 15);
+	cr_assert(lc_money_to_i128(g.component[LLMCOST_C_INPUT]) == 21);
+	llmcost_rollup_free(r);
+}
