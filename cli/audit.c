@@ -522,7 +522,8 @@ int cli_audit_snapshots(const struct cli_opts *o)
 		cli_error("out of memory");
 		return CLI_EXIT_IO;
 	}
-	rc = cli_snapshots_load(o->files, o->n_files, 1, &a->snap);
+	rc = cli_snapshots_load((const char *const *)o->files,
+				o->n_files, 1, &a->snap);
 	if (rc == CLI_EXIT_OK) {
 		a->snap_grouping = (size_t)cli_snapshot_default_grouping(
 			a->snap);

@@ -522,7 +522,7 @@ int cli_report(const struct cli_opts *o, const llmcost_prices *prices);
  * audit's views read (LLMCOST_DIMS_DEFAULT by day).  On any failure it
  * prints "FILE: why", frees everything and returns CLI_EXIT_IO with
  * *out NULL: never a part. */
-int cli_snapshots_load(char *const *files, size_t n, int need_default,
+int cli_snapshots_load(const char *const *files, size_t n, int need_default,
 		       llmcost_snapshot **out);
 
 /* The index of the grouping by LLMCOST_DIMS_DEFAULT and day in s, or -1. */

@@ -238,12 +238,12 @@ static int diff_collect(struct diff_run *d, const struct cli_opts *o,
 	if (d->snap_path[0] != NULL) {
 		d->period[0].whole = 1;
 		d->period[1].whole = 1;
-		if (llmcost_snapshot_load_file(&d->snap[0], d->snap_path[0]) !=
-		    LLMCOST_OK || llmcost_snapshot_load_file(&d->snap[1],
-		    d->snap_path[1]) != LLMCOST_OK) {
-			cli_error("diff: %s", llmcost_last_error());
-			return CLI_EXIT_IO;
-		}
+		rc = cli_snapshots_load(&d->snap_path[0], 1, 0, &d->snap[0]);
+		if (rc == CLI_EXIT_OK)
+			rc = cli_snapshots_load(&d->snap_path[1], 1, 0,
+						&d->snap[1]);
+		if (rc != CLI_EXIT_OK)
+			return rc;
 		rc = diff_take_snapshot(d, 0, 0);
 		return rc != CLI_EXIT_OK ? rc : diff_take_snapshot(d, 1, 1);
 	}

@@ -93,7 +93,7 @@ static void cli_no_default(const char *path, const llmcost_snapshot *s)
 }
 
 
-int cli_snapshots_load(char *const *files, size_t n, int need_default,
+int cli_snapshots_load(const char *const *files, size_t n, int need_default,
 		       llmcost_snapshot **out)
 {
 	llmcost_snapshot *all = NULL, *one = NULL;
@@ -339,7 +339,8 @@ int cli_merge_main(int argc, char **argv)
 	}
 	rc = cli_merge_parse(&m, argc, argv);
 	if (rc == 0)
-		rc = cli_snapshots_load(m.files, m.n_files, 0, &all);
+		rc = cli_snapshots_load((const char *const *)m.files,
+					m.n_files, 0, &all);
 	if (rc == CLI_EXIT_OK)
 		rc = cli_snapshot_write(all, m.format, m.output);
 	llmcost_snapshot_free(all);

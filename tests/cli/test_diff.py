@@ -286,6 +286,19 @@ def test_snapshot_without_the_dimension_is_refused(tmp_path):
     assert b"no grouping by every --by dimension" in p.stderr
 
 
+def test_a_bad_snapshot_is_named(tmp_path):
+    base, cur = snapshot_pair(tmp_path)
+    with open(cur, "rb") as fp:
+        data = fp.read()
+    cut = str(tmp_path / "cut.snap")
+    with open(cut, "wb") as fp:
+        fp.write(data[:len(data) // 2])
+    p = run("--baseline-snapshot", base, "--current-snapshot", cut)
+    assert p.returncode == 2
+    assert p.stdout == b""
+    assert ("%s: cannot load the snapshot" % cut).encode() in p.stderr
+
+
 def test_audit_with_a_comparison_period_adds_the_section(tmp_path):
     mix = os.path.join(FIX, "mix.jsonl")
     p = subprocess.run([LLMCOST, "audit", mix], capture_output=True)
