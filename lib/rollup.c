@@ -139,6 +139,8 @@ struct lc_target {
 
 /* One request, prepared. */
 struct lc_add {
+	const llmcost_record *rec;	/* the caller's, or rec_tmp */
+	llmcost_record rec_tmp;
 	struct lc_delta delta;
 	unsigned sk_index[LLMCOST_M_COUNT];
 	lc_i128 weight;			/* priced cost, for heavy hitters */
@@ -585,29 +587,32 @@ static void lc_add_release(struct lc_add *a)
 }
 
 
-/* Copies and checks the caller's structs; builds the sums and keys. */
-static int lc_add_prepare(const llmcost_rollup *r,
-			  const llmcost_record *record,
-			  const llmcost_cost *cost, struct lc_add *a)
+/* The first half of preparing a request: its keys and their hashes,
+ * which is all finding its groups needs. */
+static int lc_add_keys(const llmcost_rollup *r, const llmcost_record *record,
+		       struct lc_add *a)
 {
-	const llmcost_record *rec = NULL;
-	const llmcost_cost *c = NULL;
-	llmcost_record rec_tmp;
-	llmcost_cost cost_tmp;
 	int rc;
 
 	a->keys = a->stack;
-	rc = lc_record_full(record, &rec_tmp, &rec);
+	rc = lc_record_full(record, &a->rec_tmp, &a->rec);
 	if (rc == LLMCOST_OK)
-		rc = lc_cost_view(cost, &cost_tmp, &c);
-	if (rc == LLMCOST_OK)
-		rc = lc_delta_make(rec, c, a);
-	if (rc == LLMCOST_OK)
-		rc = lc_starts_make(r, rec->timestamp_ms, a);
+		rc = lc_starts_make(r, a->rec->timestamp_ms, a);
 	if (rc != LLMCOST_OK)
 		return rc;
-	lc_parts_from_record(rec, r->dims, &a->parts);
+	lc_parts_from_record(a->rec, r->dims, &a->parts);
 	return lc_keys_make(r, a);
+}
+
+
+/* The second half: checks the record and cost and builds the sums. */
+static int lc_add_sums(const llmcost_cost *cost, struct lc_add *a)
+{
+	const llmcost_cost *c = NULL;
+	llmcost_cost cost_tmp;
+	int rc = lc_cost_view(cost, &cost_tmp, &c);
+
+	return rc != LLMCOST_OK ? rc : lc_delta_make(a->rec, c, a);
 }
 
 
@@ -717,9 +722,8 @@ static void lc_group_prefetch(const struct lc_group *g)
 }
 
 
-static void lc_prefetch(const llmcost_rollup *r, struct lc_add *a)
+static void lc_prefetch_slots(const llmcost_rollup *r, struct lc_add *a)
 {
-	struct lc_group *g;
 	size_t gi;
 
 	for (gi = 0; gi < r->ngr; gi++) {
@@ -728,11 +732,27 @@ static void lc_prefetch(const llmcost_rollup *r, struct lc_add *a)
 					(uint32_t)gi, 0);
 		__builtin_prefetch(lc_home_slot(r, a->t[gi].probe));
 	}
+}
+
+
+static void lc_prefetch_groups(const llmcost_rollup *r, struct lc_add *a)
+{
+	struct lc_group *g;
+	size_t gi;
+
 	for (gi = 0; gi < r->ngr; gi++) {
 		g = lc_home_group(r, a->t[gi].probe);
 		if (g != NULL)
 			__builtin_prefetch(g);
 	}
+}
+
+
+static void lc_prefetch_rest(const llmcost_rollup *r, struct lc_add *a)
+{
+	struct lc_group *g;
+	size_t gi;
+
 	for (gi = 0; gi < r->ngr; gi++) {
 		g = lc_home_group(r, a->t[gi].probe);
 		if (g == NULL)
@@ -1092,10 +1112,17 @@ LLMCOST_API int llmcost_rollup_add(llmcost_rollup *rollup,
 	if (rollup == NULL || record == NULL || cost == NULL)
 		return lc_error(LLMCOST_E_INVALID,
 				"rollup_add: NULL argument");
-	rc = lc_add_prepare(rollup, record, cost, &a);
+	/* The keys first, so that the table slots load while the sums are
+	 * built, and the groups while the bounds are raised. */
+	rc = lc_add_keys(rollup, record, &a);
 	if (rc == LLMCOST_OK) {
+		lc_prefetch_slots(rollup, &a);
+		rc = lc_add_sums(cost, &a);
+	}
+	if (rc == LLMCOST_OK) {
+		lc_prefetch_groups(rollup, &a);
 		lc_bounds_raise(rollup, &a.delta);
-		lc_prefetch(rollup, &a);
+		lc_prefetch_rest(rollup, &a);
 	}
 	for (gi = 0; gi < rollup->ngr && rc == LLMCOST_OK; gi++)
 		rc = lc_target_find(rollup, &a, gi);
