@@ -765,8 +765,14 @@ struct lc_pricing {
 	uint32_t kept;		/* buckets the tier lacks: base rate kept */
 	uint32_t scaled;	/* buckets the tier lacks: scaled from base */
 	uint32_t used;		/* buckets priced with units */
+	uint32_t nonzero;	/* bit c: part[c] may be other than 0 */
 	lc_i128 part[LLMCOST_C_COUNT];
 };
+
+/* The components of a mask, lowest first. */
+#define LC_EACH_BIT(c, bits, m) \
+	for ((m) = (bits); (m) != 0 && ((c) = __builtin_ctz(m), 1); \
+	     (m) &= (m) - 1)
 
 /* Outcome of finding a bucket's rate, besides the status codes. */
 #define LC_UNRATED 1
@@ -1367,10 +1373,12 @@ static int lc_price_components(struct lc_pricing *s)
 	lc_i128 rate = 0;
 	int c, rc;
 
+	memset(s->part, 0, sizeof(s->part));
+	s->nonzero = 0;
 	for (c = 0; c < LLMCOST_C_COUNT; c++) {
-		s->part[c] = 0;
 		if (s->out->units[c] == 0)
 			continue;
+		s->nonzero |= 1u << c;
 		rc = lc_bucket_rate(s, c, &rate);
 		if (rc == LC_UNRATED) {
 			lc_unrated(s, c);
@@ -1472,10 +1480,11 @@ static int lc_apply_uplift(struct lc_pricing *s)
 
 static int lc_total(struct lc_pricing *s, lc_i128 *total)
 {
+	uint32_t m;
 	int c;
 
 	*total = 0;
-	for (c = 0; c < LLMCOST_C_COUNT; c++)
+	LC_EACH_BIT(c, s->nonzero, m)
 		if (lc_i128_add(*total, s->part[c], total))
 			return lc_fail(s, LLMCOST_E_OVERFLOW,
 				       "total overflows");
@@ -1487,12 +1496,14 @@ static int lc_apply_contract(struct lc_pricing *s, lc_i128 total)
 {
 	struct lc_contract_query q;
 	struct lc_contract_result res;
+	uint32_t m;
 	int c, rc;
 
 	s->out->contracted_cost = lc_money_from_i128(total);
 	s->out->effective_cost = s->out->contracted_cost;
 	s->out->price_provider = s->entry->provider;
-	for (c = 0; c < LLMCOST_C_COUNT; c++)
+	/* The other components are zero already (lc_pricing_init). */
+	LC_EACH_BIT(c, s->nonzero, m)
 		s->out->contracted_component[c] =
 			lc_money_from_i128(s->part[c]);
 	if (s->p->contract == NULL)
@@ -1523,6 +1534,7 @@ static int lc_apply_contract(struct lc_pricing *s, lc_i128 total)
 static int lc_finish(struct lc_pricing *s)
 {
 	lc_i128 total;
+	uint32_t m;
 	int c, rc;
 
 	rc = lc_apply_uplift(s);
@@ -1532,7 +1544,7 @@ static int lc_finish(struct lc_pricing *s)
 		rc = lc_apply_contract(s, total);
 	if (rc != LLMCOST_OK)
 		return rc;
-	for (c = 0; c < LLMCOST_C_COUNT; c++)
+	LC_EACH_BIT(c, s->nonzero, m)
 		s->out->component[c] = lc_money_from_i128(s->part[c]);
 	s->out->total = lc_money_from_i128(total);
 	s->out->list_cost = s->out->total;
