@@ -483,6 +483,20 @@ static int cli_audit_write(const struct cli_opts *o, struct cli_audit *a)
 }
 
 
+/* Writes the report of a run that went well so far, and frees the
+ * audit either way. */
+static int cli_audit_conclude(const struct cli_opts *o, struct cli_audit *a,
+			      int rc)
+{
+	if (rc == CLI_EXIT_OK) {
+		cli_audit_finish(a);
+		rc = cli_audit_write(o, a);
+	}
+	cli_audit_free(a);
+	return rc;
+}
+
+
 int cli_audit(const struct cli_opts *o, const llmcost_prices *prices)
 {
 	struct cli_audit *a = cli_audit_new(o, prices);
@@ -504,12 +518,7 @@ int cli_audit(const struct cli_opts *o, const llmcost_prices *prices)
 		cli_error("summing the rollup failed: out of memory");
 		rc = CLI_EXIT_IO;
 	}
-	if (rc == CLI_EXIT_OK) {
-		cli_audit_finish(a);
-		rc = cli_audit_write(o, a);
-	}
-	cli_audit_free(a);
-	return rc;
+	return cli_audit_conclude(o, a, rc);
 }
 
 
@@ -533,10 +542,5 @@ int cli_audit_snapshots(const struct cli_opts *o)
 			rc = CLI_EXIT_IO;
 		}
 	}
-	if (rc == CLI_EXIT_OK) {
-		cli_audit_finish(a);
-		rc = cli_audit_write(o, a);
-	}
-	cli_audit_free(a);
-	return rc;
+	return cli_audit_conclude(o, a, rc);
 }
