@@ -151,6 +151,9 @@ static int lc_jr_object(struct lc_jr *jr, const cJSON *o,
 	for (c = o->child; c != NULL; c = c->next) {
 		for (i = 0; i < n && strcmp(c->string, names[i]) != 0; i++)
 			;
+		if (i == n && c->string[0] == '\0')
+			return lc_jr_fail(jr, LLMCOST_E_PARSE,
+					  "unknown member \"\"");
 		if (i == n) {
 			lc_jr_enter(jr, c->string);
 			return lc_jr_fail(jr, LLMCOST_E_PARSE,
@@ -166,20 +169,29 @@ static int lc_jr_object(struct lc_jr *jr, const cJSON *o,
 }
 
 
-/* A plain JSON integer (no fraction or exponent) within [min, max]. */
+/* The text of item if it is a plain JSON integer (no fraction or
+ * exponent), else NULL. */
+static const char *lc_plain_int(const cJSON *item)
+{
+	const char *t = lc_json_number(item);
+	size_t sign;
+
+	if (t == NULL)
+		return NULL;
+	sign = t[0] == '-';
+	return strspn(t + sign, "0123456789") == strlen(t) - sign ? t : NULL;
+}
+
+
+/* A plain JSON integer within [min, max]. */
 static int lc_jr_int_of(struct lc_jr *jr, const cJSON *item, lc_i128 min,
 			lc_i128 max, lc_i128 *out)
 {
-	const char *t = lc_json_number(item);
-	size_t len, sign;
+	const char *t = lc_plain_int(item);
 
 	if (t == NULL)
 		return lc_jr_fail(jr, LLMCOST_E_PARSE, "not an integer");
-	len = strlen(t);
-	sign = t[0] == '-';
-	if (strspn(t + sign, "0123456789") != len - sign)
-		return lc_jr_fail(jr, LLMCOST_E_PARSE, "not an integer");
-	if (lc_decimal_parse(t, len, 0, out) != LLMCOST_OK ||
+	if (lc_decimal_parse(t, strlen(t), 0, out) != LLMCOST_OK ||
 	    *out < min || *out > max)
 		return lc_jr_fail(jr, LLMCOST_E_PARSE, "%.40s is %s", t,
 				  min == 0 && t[0] == '-' ? "negative" :
@@ -778,12 +790,13 @@ static int lc_jr_head(struct lc_jr *jr, const cJSON *root)
 	item = lc_jr_get(root, "version");
 	if (item == NULL)
 		return lc_jr_fail(jr, LLMCOST_E_PARSE, "missing");
-	if (lc_jr_int_of(jr, item, LC_I128_MIN, LC_I128_MAX, &v) != 0)
-		return LLMCOST_E_PARSE;
-	if (v != LLMCOST_SNAPSHOT_VERSION)
+	t = lc_plain_int(item);
+	if (t == NULL)
+		return lc_jr_fail(jr, LLMCOST_E_PARSE, "not an integer");
+	if (lc_decimal_parse(t, strlen(t), 0, &v) != LLMCOST_OK ||
+	    v != LLMCOST_SNAPSHOT_VERSION)
 		return lc_error(LLMCOST_E_VERSION, "snapshot JSON: version "
-				"%.40s; this library reads version %d only",
-				lc_json_number(item),
+				"%.40s; this library reads version %d only", t,
 				LLMCOST_SNAPSHOT_VERSION);
 	lc_jr_leave(jr, 0);
 	return LLMCOST_OK;

@@ -497,6 +497,10 @@ Test(snapshot_json, other_versions_are_named)
 			    LLMCOST_E_PARSE, "version: not an integer");
 	expect_edit_refused("\"version\":1,", "", LLMCOST_E_PARSE,
 			    "version: missing");
+	expect_edit_refused("\"version\":1,",
+			    "\"version\":100000000000000000000"
+			    "000000000000000000000000,",
+			    LLMCOST_E_VERSION, "version 1000000000");
 }
 
 
@@ -520,6 +524,10 @@ Test(snapshot_json, wrong_format_is_refused)
 			    "\"sketch_error\":\"1/64\",\"extra\":1,",
 			    LLMCOST_E_PARSE, "snapshot JSON: extra: unknown "
 			    "member");
+	expect_edit_refused("\"sketch_error\":\"1/64\",",
+			    "\"sketch_error\":\"1/64\",\"\":1,",
+			    LLMCOST_E_PARSE, "snapshot JSON: unknown member "
+			    "\"\"");
 }
 
 
