@@ -265,10 +265,11 @@ int lc_snap_encode(const llmcost_snapshot *s, struct lc_buf *b)
 
 const char *lc_check_grouping(const llmcost_snapshot *s, size_t i)
 {
-	const struct lc_sgrouping *g = &s->gr[i];
+	const struct lc_sgrouping *g;
 
 	if (i >= LLMCOST_GROUPING_MAX)
 		return "too many groupings";
+	g = &s->gr[i];
 	if (g->dims & ~(uint32_t)LC_DIMS_ALL)
 		return "unknown dimension";
 	if (g->bucket >= LLMCOST_BUCKET_COUNT)
