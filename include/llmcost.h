@@ -904,11 +904,14 @@ LLMCOST_API int llmcost_rollup_snapshot(const llmcost_rollup *rollup,
 /* Releases a snapshot.  NULL is allowed. */
 LLMCOST_API void llmcost_snapshot_free(llmcost_snapshot *snapshot);
 
-/* Reads a snapshot in the binary format from data[0..len).
- * LLMCOST_E_VERSION for a format version this library does not read (the
- * detail names it), LLMCOST_E_PARSE for anything else wrong: bad magic,
- * unknown flags, truncation, checksum mismatch, or a count or sum that
- * cannot be.  *out is NULL on failure. */
+/* Reads a snapshot from data[0..len), in the binary format or the JSON
+ * form: data whose first byte after any blanks (space, tab, CR, LF) is
+ * '{' is read as JSON, anything else as binary.  Both are held to the
+ * same checks.  LLMCOST_E_VERSION for a format version this library does
+ * not read (the detail names it), LLMCOST_E_PARSE for anything else
+ * wrong: bad magic, unknown flags, truncation, checksum mismatch, a JSON
+ * member missing, unknown or malformed (the detail names its path), or a
+ * count or sum that cannot be.  *out is NULL on failure. */
 LLMCOST_API int llmcost_snapshot_load(llmcost_snapshot **out,
 				      const void *data, size_t len);
 

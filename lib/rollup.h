@@ -11,6 +11,7 @@
  *   snapshot.c      snapshots: building, reading, merging
  *   rollup_codec.c  the binary snapshot format
  *   rollup_json.c   the JSON snapshot form
+ *   rollup_json_read.c  reading the JSON form back
  */
 #ifndef LLMCOST_ROLLUP_H
 #define LLMCOST_ROLLUP_H
@@ -444,5 +445,44 @@ LC_HIDDEN int lc_snap_encode(const llmcost_snapshot *s, struct lc_buf *b);
 LC_HIDDEN int lc_snap_decode(const unsigned char *data, size_t len,
 			     llmcost_snapshot *s);
 LC_HIDDEN int lc_snap_json(const llmcost_snapshot *s, struct lc_buf *b);
+
+/* Reads the JSON form into the empty snapshot s (rollup_json_read.c).
+ * LLMCOST_OK, or a status with the error text set: LLMCOST_E_VERSION,
+ * LLMCOST_E_PARSE or LLMCOST_E_NOMEM.  On failure s holds whatever was
+ * read and is only fit to be cleared. */
+LC_HIDDEN int lc_snap_unjson(const char *text, size_t len,
+			     llmcost_snapshot *s);
+
+/* The JSON names of the token and unit sums, in their order
+ * (rollup_json.c). */
+LC_HIDDEN extern const char *const lc_token_names[LLMCOST_T_COUNT];
+LC_HIDDEN extern const char *const lc_unit_names[LLMCOST_U_COUNT];
+
+/* Times the JSON form writes as RFC 3339 text: years 0000 to 9999.  A
+ * bucket start outside them is written as an integer of epoch ms. */
+#define LC_JSON_TIME_MIN INT64_C(-62167219200000)
+#define LC_JSON_TIME_MAX INT64_C(253402300799999)
+
+/* Checks of a snapshot read from outside, made by both readers
+ * (rollup_codec.c) on each part before it joins s.  Each gives NULL if
+ * the part could come from this library, else the reason.
+ *   grouping:     s->gr[i], its limits and its order after s->gr[i - 1];
+ *   sketch:       entries well formed, counts summing to records;
+ *   group:        flags, an overflow group's empty key, the bucket
+ *                 start, the sums, and its order after s's last group
+ *                 (its key is already in s's pool);
+ *   heavy totals: the counters' total and bound;
+ *   heavy entry:  its bounds, and its order after s's last entry if that
+ *                 belongs to gr (gr->hh_first set). */
+LC_HIDDEN const char *lc_check_grouping(const llmcost_snapshot *s,
+					size_t i);
+LC_HIDDEN const char *lc_check_sketch(const lc_sk_entry *e, size_t n,
+				      uint64_t records);
+LC_HIDDEN const char *lc_check_group(const llmcost_snapshot *s,
+				     const struct lc_sgroup *g);
+LC_HIDDEN const char *lc_check_heavy_totals(const struct lc_sgrouping *gr);
+LC_HIDDEN const char *lc_check_heavy_entry(const llmcost_snapshot *s,
+					   const struct lc_sgrouping *gr,
+					   const struct lc_hh_entry *e);
 
 #endif /* LLMCOST_ROLLUP_H */

@@ -257,6 +257,91 @@ int lc_snap_encode(const llmcost_snapshot *s, struct lc_buf *b)
 }
 
 
+/* ---- checks shared by both readers ----------------------------------- */
+
+/* Each part read from outside passes one of these before it joins the
+ * snapshot; the JSON reader (rollup_json_read.c) calls the same ones, so
+ * that both forms are held to the same rules. */
+
+const char *lc_check_grouping(const llmcost_snapshot *s, size_t i)
+{
+	const struct lc_sgrouping *g;
+
+	if (i >= LLMCOST_GROUPING_MAX)
+		return "too many groupings";
+	g = &s->gr[i];
+	if (g->dims & ~(uint32_t)LC_DIMS_ALL)
+		return "unknown dimension";
+	if (g->bucket >= LLMCOST_BUCKET_COUNT)
+		return "unknown time bucket";
+	if (g->heavy > LLMCOST_HEAVY_MAX)
+		return "too many heavy hitters";
+	if (i > 0 && lc_sgrouping_cmp(&s->gr[i - 1], g) >= 0)
+		return "groupings out of order";
+	return NULL;
+}
+
+
+const char *lc_check_sketch(const lc_sk_entry *e, size_t n,
+			    uint64_t records)
+{
+	uint64_t total;
+
+	if (lc_sk_check(e, n, &total) != 0 || total != records)
+		return "sketch does not match the records";
+	return NULL;
+}
+
+
+const char *lc_check_group(const llmcost_snapshot *s,
+			   const struct lc_sgroup *g)
+{
+	const struct lc_sgrouping *gr = &s->gr[g->grouping];
+	const char *why = NULL;
+
+	if (g->flags & ~LLMCOST_GROUP_OVERFLOW)
+		return "unknown group flags";
+	if ((g->flags & LLMCOST_GROUP_OVERFLOW) &&
+	    !lc_key_is_empty(s->keys + g->key_off, g->key_len))
+		return "overflow group with a key";
+	if (!lc_bucket_is_start((int)gr->bucket, g->bucket_start))
+		return "bucket start does not fit its bucket";
+	if (lc_sums_check(&g->sums, &why) != 0)
+		return why;
+	if (s->ng > 0 && lc_sgroup_cmp(s, &s->g[s->ng - 1], g) >= 0)
+		return "groups out of order";
+	return NULL;
+}
+
+
+const char *lc_check_heavy_totals(const struct lc_sgrouping *gr)
+{
+	if (gr->hh_total < 0 || gr->hh_bound < 0 ||
+	    gr->hh_bound > gr->hh_total)
+		return "heavy-hitter totals out of range";
+	return NULL;
+}
+
+
+const char *lc_check_heavy_entry(const llmcost_snapshot *s,
+				 const struct lc_sgrouping *gr,
+				 const struct lc_hh_entry *e)
+{
+	const struct lc_hh_entry *prev;
+
+	if (e->error < 0 || e->error > e->count || e->count > gr->hh_total ||
+	    e->count < gr->hh_bound)
+		return "heavy-hitter count out of its bounds";
+	if (s->nhh == gr->hh_first)
+		return NULL;
+	prev = &s->hh[s->nhh - 1];
+	if (lc_key_cmp(s->keys + prev->key_off, prev->key_len,
+		       s->keys + e->key_off, e->key_len) >= 0)
+		return "heavy hitters out of order";
+	return NULL;
+}
+
+
 /* ---- reading: primitives --------------------------------------------- */
 
 struct lc_rd {
@@ -433,6 +518,7 @@ static int lc_get_grouping(struct lc_rd *rd, struct lc_sgrouping *g)
 
 static int lc_get_groupings(struct lc_rd *rd, llmcost_snapshot *s)
 {
+	const char *why;
 	uint32_t n, i;
 
 	if (lc_get_small(rd, LLMCOST_GROUPING_MAX, &n, "too many groupings"))
@@ -443,8 +529,8 @@ static int lc_get_groupings(struct lc_rd *rd, llmcost_snapshot *s)
 	for (i = 0; i < n; i++) {
 		if (lc_get_grouping(rd, &s->gr[i]) != 0)
 			return -1;
-		if (i > 0 && lc_sgrouping_cmp(&s->gr[i - 1], &s->gr[i]) >= 0)
-			return lc_bad(rd, "groupings out of order");
+		if ((why = lc_check_grouping(s, i)) != NULL)
+			return lc_bad(rd, why);
 		s->ngr = i + 1;
 	}
 	return 0;
@@ -497,8 +583,9 @@ static int lc_get_sums(struct lc_rd *rd, const struct lc_shape *sh,
 static int lc_get_sketch(struct lc_rd *rd, llmcost_snapshot *s,
 			 uint64_t records, uint64_t *off, uint32_t *n)
 {
-	uint64_t count, gap, total;
+	uint64_t count, gap;
 	uint32_t i, index = 0;
+	const char *why;
 
 	if (lc_get_small(rd, LC_SK_INDEX_LIMIT, n, "sketch too long") != 0)
 		return -1;
@@ -514,31 +601,10 @@ static int lc_get_sketch(struct lc_rd *rd, llmcost_snapshot *s,
 			return lc_bad(rd, "sketch entry out of range");
 		s->sk[s->sk_len + i] = lc_ske_make(index, count);
 	}
-	if (lc_sk_check(lc_snap_sk_at(s, s->sk_len), *n, &total) != 0 ||
-	    total != records)
-		return lc_bad(rd, "sketch does not match the records");
-	s->sk_len += *n;
-	return 0;
-}
-
-
-static int lc_group_valid(struct lc_rd *rd, const llmcost_snapshot *s,
-			  const struct lc_sgroup *g)
-{
-	const struct lc_sgrouping *gr = &s->gr[g->grouping];
-	const char *why = NULL;
-
-	if (g->flags & ~LLMCOST_GROUP_OVERFLOW)
-		return lc_bad(rd, "unknown group flags");
-	if ((g->flags & LLMCOST_GROUP_OVERFLOW) &&
-	    !lc_key_is_empty(s->keys + g->key_off, g->key_len))
-		return lc_bad(rd, "overflow group with a key");
-	if (!lc_bucket_is_start((int)gr->bucket, g->bucket_start))
-		return lc_bad(rd, "bucket start does not fit its bucket");
-	if (lc_sums_check(&g->sums, &why) != 0)
+	why = lc_check_sketch(lc_snap_sk_at(s, s->sk_len), *n, records);
+	if (why != NULL)
 		return lc_bad(rd, why);
-	if (s->ng > 0 && lc_sgroup_cmp(s, &s->g[s->ng - 1], g) >= 0)
-		return lc_bad(rd, "groups out of order");
+	s->sk_len += *n;
 	return 0;
 }
 
@@ -547,6 +613,7 @@ static int lc_get_group(struct lc_rd *rd, const struct lc_shape *sh,
 			llmcost_snapshot *s)
 {
 	struct lc_sgroup g;
+	const char *why;
 	uint64_t records;
 	int k;
 
@@ -566,8 +633,8 @@ static int lc_get_group(struct lc_rd *rd, const struct lc_shape *sh,
 		if (lc_get_sketch(rd, s, records, &g.sk_off[k],
 				  &g.sk_n[k]) != 0)
 			return -1;
-	if (lc_group_valid(rd, s, &g) != 0)
-		return -1;
+	if ((why = lc_check_group(s, &g)) != NULL)
+		return lc_bad(rd, why);
 	if (lc_snap_group_add(s, &g) != LLMCOST_OK)
 		return lc_nomem(rd);
 	return 0;
@@ -590,44 +657,26 @@ static int lc_get_groups(struct lc_rd *rd, const struct lc_shape *sh,
 }
 
 
-static int lc_entry_valid(struct lc_rd *rd, const llmcost_snapshot *s,
-			  const struct lc_sgrouping *gr,
-			  const struct lc_hh_entry *e)
-{
-	const struct lc_hh_entry *prev;
-
-	if (e->error < 0 || e->error > e->count || e->count > gr->hh_total ||
-	    e->count < gr->hh_bound)
-		return lc_bad(rd, "heavy-hitter count out of its bounds");
-	if (s->nhh == gr->hh_first)
-		return 0;
-	prev = &s->hh[s->nhh - 1];
-	if (lc_key_cmp(s->keys + prev->key_off, prev->key_len,
-		       s->keys + e->key_off, e->key_len) >= 0)
-		return lc_bad(rd, "heavy hitters out of order");
-	return 0;
-}
-
-
 static int lc_get_heavy(struct lc_rd *rd, llmcost_snapshot *s,
 			struct lc_sgrouping *gr)
 {
 	struct lc_hh_entry e;
+	const char *why;
 	uint32_t n, i;
 
 	if (lc_get_m(rd, &gr->hh_total) || lc_get_m(rd, &gr->hh_bound) ||
 	    lc_get_small(rd, gr->heavy, &n, "more heavy hitters than k"))
 		return -1;
-	if (gr->hh_total < 0 || gr->hh_bound < 0 ||
-	    gr->hh_bound > gr->hh_total)
-		return lc_bad(rd, "heavy-hitter totals out of range");
+	if ((why = lc_check_heavy_totals(gr)) != NULL)
+		return lc_bad(rd, why);
 	gr->hh_first = s->nhh;
 	for (i = 0; i < n; i++) {
 		memset(&e, 0, sizeof(e));
 		if (lc_get_key(rd, s, gr->dims, &e.key_off, &e.key_len) ||
-		    lc_get_m(rd, &e.count) || lc_get_m(rd, &e.error) ||
-		    lc_entry_valid(rd, s, gr, &e))
+		    lc_get_m(rd, &e.count) || lc_get_m(rd, &e.error))
 			return -1;
+		if ((why = lc_check_heavy_entry(s, gr, &e)) != NULL)
+			return lc_bad(rd, why);
 		if (lc_snap_hh_add(s, &e) != LLMCOST_OK)
 			return lc_nomem(rd);
 	}
@@ -740,6 +789,19 @@ int lc_snap_decode(const unsigned char *data, size_t len,
 
 /* ---- public functions ------------------------------------------------ */
 
+/* The JSON form starts, after any blank, with '{'; the binary form with
+ * its magic, so neither can be taken for the other. */
+static int lc_is_json(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
+			   p[i] == '\r'))
+		i++;
+	return i < len && p[i] == '{';
+}
+
+
 LLMCOST_API int llmcost_snapshot_load(llmcost_snapshot **out,
 				      const void *data, size_t len)
 {
@@ -756,7 +818,12 @@ LLMCOST_API int llmcost_snapshot_load(llmcost_snapshot **out,
 	s = lc_calloc(1, sizeof(*s));
 	if (s == NULL)
 		return lc_error(LLMCOST_E_NOMEM, "snapshot_load: no memory");
-	rc = lc_snap_decode(data != NULL ? data : (const void *)"", len, s);
+	if (data == NULL)
+		data = "";
+	if (lc_is_json(data, len))
+		rc = lc_snap_unjson(data, len, s);
+	else
+		rc = lc_snap_decode(data, len, s);
 	if (rc != LLMCOST_OK) {
 		llmcost_snapshot_free(s);
 		return rc;

@@ -6,20 +6,20 @@
  * decimal string in US dollars at full precision; counts are JSON
  * integers; times are RFC 3339 UTC strings (null: none).  Sketches are
  * listed as [bucket, count] pairs, so the JSON holds all a snapshot
- * knows.  Key bytes that are not valid UTF-8 are written as U+FFFD.
- * docs/snapshot.md shows an example.
+ * knows, and rollup_json_read.c reads it back.  Key bytes that are not
+ * valid UTF-8 are written as U+FFFD.  docs/snapshot.md shows an example.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "rollup.h"
 
-static const char *const lc_token_names[LLMCOST_T_COUNT] = {
+const char *const lc_token_names[LLMCOST_T_COUNT] = {
 	"input", "output", "cached", "cache_write_5m", "cache_write_1h",
 	"reasoning"
 };
 
-static const char *const lc_unit_names[LLMCOST_U_COUNT] = {
+const char *const lc_unit_names[LLMCOST_U_COUNT] = {
 	"input_audio", "input_image", "input_video", "output_audio",
 	"output_image", "web_search", "file_search"
 };
@@ -36,6 +36,15 @@ static void lc_put_int(struct lc_buf *b, int64_t v)
 	char text[32];
 
 	snprintf(text, sizeof(text), "%lld", (long long)v);
+	lc_put_text(b, text);
+}
+
+
+static void lc_put_uint(struct lc_buf *b, uint64_t v)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)v);
 	lc_put_text(b, text);
 }
 
@@ -83,16 +92,24 @@ static void lc_put_str(struct lc_buf *b, const char *s)
 }
 
 
+/* RFC 3339 has four-digit years; a time outside them is written as its
+ * epoch milliseconds, so that the JSON still holds it exactly. */
 static void lc_put_time(struct lc_buf *b, int64_t ms)
 {
 	char text[48];
 
-	if (ms == LLMCOST_TIME_UNKNOWN ||
-	    lc_time_format(ms, text, sizeof(text)) < 0) {
+	if (ms == LLMCOST_TIME_UNKNOWN) {
 		lc_put_text(b, "null");
 		return;
 	}
-	lc_put_str(b, text);
+	if (ms < LC_JSON_TIME_MIN || ms > LC_JSON_TIME_MAX) {
+		lc_put_int(b, ms);
+		return;
+	}
+	if (lc_time_format(ms, text, sizeof(text)) < 0)
+		b->failed = 1;
+	else
+		lc_put_str(b, text);
 }
 
 
@@ -174,8 +191,7 @@ static void lc_put_grouping(struct lc_buf *b, const llmcost_snapshot *s,
 	lc_put_text(b, ",\"bucket\":");
 	lc_put_str(b, llmcost_bucket_name((int)gr->bucket));
 	lc_put_text(b, ",\"max_groups\":");
-	lc_put_int(b, (int64_t)(gr->max_groups > INT64_MAX ? INT64_MAX :
-				gr->max_groups));
+	lc_put_uint(b, gr->max_groups);
 	lc_put_field(b, "heavy_hitters", gr->heavy);
 	lc_put_field(b, "groups", (int64_t)gr->group_count);
 	lc_put_text(b, ",\n     \"overflow\":{\"cost\":");
