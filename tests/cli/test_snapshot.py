@@ -173,6 +173,20 @@ def test_merge_in_any_order_equals_the_whole(tmp_path):
     assert open(snaps[0], "rb").read() != data[2]
 
 
+def test_json_snapshots_are_read_back(tmp_path):
+    whole, _ = snapshot(tmp_path, "whole.snap", FLEET)
+    jsons = [snapshot(tmp_path, "r%d.json" % i, log, fmt="json")[0]
+             for i, log in enumerate(parts(tmp_path))]
+    with open(jsons[0]) as fp:
+        assert json.load(fp)["format"] == "llmcost-snapshot"
+    merged = str(tmp_path / "m.snap")
+    ok("merge", *jsons, "-o", merged)
+    assert open(merged, "rb").read() == open(whole, "rb").read()
+    a = ok("audit", "--snapshot", *jsons).stdout.decode()
+    b = ok("audit", "--snapshot", whole).stdout.decode()
+    assert view_sections(a) == view_sections(b)
+
+
 def test_audit_of_several_snapshots_equals_audit_of_the_merge(tmp_path):
     snaps = [snapshot(tmp_path, "r%d.snap" % i, log)[0]
              for i, log in enumerate(parts(tmp_path))]

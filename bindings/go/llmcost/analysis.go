@@ -259,7 +259,7 @@ func (s *Snapshot) Quantile(index, metric int, permyriad uint32) (int64,
 	return int64(out), err
 }
 
-// LoadSnapshotFile reads a snapshot file in the binary format.
+// LoadSnapshotFile reads a snapshot file, binary or JSON.
 func LoadSnapshotFile(path string) (*Snapshot, error) {
 	cs := C.CString(path)
 	defer C.free(unsafe.Pointer(cs))

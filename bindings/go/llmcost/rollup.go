@@ -250,7 +250,7 @@ func NewSnapshot() (*Snapshot, error) {
 	return wrapSnapshot(p), nil
 }
 
-// LoadSnapshot reads a snapshot in the binary format.
+// LoadSnapshot reads a snapshot, binary or JSON.
 func LoadSnapshot(data []byte) (*Snapshot, error) {
 	var p *C.llmcost_snapshot
 	err := call(func() C.int {

@@ -510,7 +510,7 @@ class Snapshot(_Handle):
 
     @classmethod
     def from_file(cls, path) -> "Snapshot":
-        """Reads a snapshot file in the binary format."""
+        """Reads a snapshot file, binary or JSON."""
         return cls(_new(_lib.llmcost_snapshot_load_file, _bytes(path)))
 
     def save(self, path, format: str = "binary") -> None:
