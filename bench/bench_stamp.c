@@ -523,6 +523,71 @@ static int prices_load(const char *path, llmcost_prices **out)
 }
 
 
+/* ---- one request at a time -------------------------------------------- */
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+
+/* The median of n readings of the clock taken back to back: what timing
+ * one call adds to it. */
+static int64_t timer_overhead(int32_t *v, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		int64_t t0 = now_ns();
+
+		v[i] = (int32_t)(now_ns() - t0);
+	}
+	qsort(v, n, sizeof(*v), cmp_i32);
+	return v[n / 2];
+}
+
+
+/* Times every stamp (price + add into a fresh rollup with `groupings`
+ * groupings) of `passes` passes on one thread, and prints the median,
+ * 90th and 99th percentile, less the timer's own median cost. */
+static void latency_print(const llmcost_prices *p, const llmcost_record *recs,
+			  unsigned n, unsigned passes, int groupings)
+{
+	uint64_t calls = (uint64_t)n * passes, k = 0;
+	int32_t *v = malloc(calls * sizeof(*v));
+	llmcost_rollup *r = rollup_make(groupings);
+	struct bench_job j = { p, r, recs, n, 0, 1, 1, 0, 0 };
+	int64_t over;
+	unsigned pass, i;
+
+	if (v == NULL) {
+		fprintf(stderr, "bench_stamp: out of memory\n");
+		exit(1);
+	}
+	over = timer_overhead(v, n);
+	for (pass = 0; pass < passes; pass++)
+		for (i = 0; i < n; i++) {
+			int64_t t0 = now_ns();
+
+			job_one(&j, &recs[i]);
+			v[k++] = (int32_t)(now_ns() - t0 - over);
+		}
+	qsort(v, calls, sizeof(*v), cmp_i32);
+	printf("stamp, %d grouping%s, each request timed: median %d ns, "
+	       "p90 %d, p99 %d (%llu requests; %lld ns of timer taken "
+	       "off)\n", groupings, groupings == 1 ? "" : "s",
+	       (int)v[calls / 2], (int)v[calls * 9 / 10],
+	       (int)v[calls * 99 / 100], (unsigned long long)calls,
+	       (long long)over);
+	if (j.failures != 0)
+		printf("  WARNING: %ld adds failed\n", j.failures);
+	llmcost_rollup_free(r);
+	free(v);
+}
+
+
 static void rate_print(const char *label, uint64_t calls,
 		       struct bench_figure one, struct bench_figure two,
 		       uint64_t two_calls)
@@ -572,6 +637,8 @@ int main(int argc, char **argv)
 				 only_price ? 0 : 4);
 		figure_print(only_price ? "resolve + cost:" :
 			     "+ rollup_add, 4 groupings:", stamp4, calls);
+		if (!only_price)
+			latency_print(p, recs, BENCH_RECORDS, passes, 4);
 		return stamp4.exact && stamp4.failures == 0 ? 0 : 1;
 	}
 	price = measure(p, recs, BENCH_RECORDS, passes, 1, 0);
@@ -584,6 +651,7 @@ int main(int argc, char **argv)
 	two4 = measure(p, recs, BENCH_RECORDS, passes, 2, 4);
 	rate_print("stamp, 1 grouping", calls, stamp, two, two_calls);
 	rate_print("stamp, 4 groupings", calls, stamp4, two4, two_calls);
+	latency_print(p, recs, BENCH_RECORDS, passes < 10 ? passes : 10, 4);
 	printf("rollup groups: %zu with 1 grouping, %zu with 4\n",
 	       stamp.groups, stamp4.groups);
 	printf("money identical in every run and equal to the rollup's "

@@ -743,7 +743,7 @@ static void lc_prefetch_groups(const llmcost_rollup *r, struct lc_add *a)
 	for (gi = 0; gi < r->ngr; gi++) {
 		g = lc_home_group(r, a->t[gi].probe);
 		if (g != NULL)
-			__builtin_prefetch(g);
+			__builtin_prefetch(g, 1);	/* its lock */
 	}
 }
 
