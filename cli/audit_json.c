@@ -512,6 +512,11 @@ int cli_audit_json(const struct cli_audit *a, FILE *fp)
 		cli_json_rejects(&w, a);
 		if (a->opts->command != CLI_CMD_GAPS)
 			cli_json_recon(&w, a);
+		if (a->opts->spend_change_json != NULL) {
+			cli_jw_key(&w, "spend_change");
+			cli_jw_value_begin(&w);
+			cli_buf_puts(&w.b, a->opts->spend_change_json);
+		}
 	}
 	cli_jw_close(&w, '}');
 	cli_buf_putc(&w.b, '\n');

@@ -144,6 +144,9 @@ struct cli_opts {
 	const char *usage_path;	/* --map usage=PATH, or NULL: the line */
 	struct cli_pairs deployments;	/* --deployment NAME=MODEL */
 	int from_snapshots;	/* audit --snapshot: files are snapshots */
+	/* audit --format json with a comparison period: the spend change
+	 * as JSON text, written as the member "spend_change"; else NULL */
+	const char *spend_change_json;
 };
 
 /* Parses argv.  On a usage error prints to stderr and returns

@@ -272,6 +272,32 @@ static FILE *diff_out_open(const struct cli_opts *o, int append)
 }
 
 
+int cli_diff_json(struct diff_run *d, const struct cli_opts *o,
+		  const llmcost_prices *prices, char **out)
+{
+	struct cli_buf b = { NULL, 0, 0, 0 };
+	int rc = diff_collect(d, o, prices);
+
+	*out = NULL;
+	if (rc == CLI_EXIT_OK)
+		rc = diff_explain_all(d);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	d->format = DIFF_JSON;
+	diff_render(d, &b);
+	while (b.len > 0 && b.p[b.len - 1] == '\n')
+		b.len--;
+	cli_buf_putc(&b, '\0');
+	if (b.failed) {
+		cli_buf_free(&b);
+		cli_error("out of memory");
+		return CLI_EXIT_IO;
+	}
+	*out = b.p;
+	return CLI_EXIT_OK;
+}
+
+
 int cli_diff_run(struct diff_run *d, const struct cli_opts *o,
 		 const llmcost_prices *prices, int append)
 {

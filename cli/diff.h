@@ -76,6 +76,9 @@ int diff_explain_all(struct diff_run *d);
 
 void diff_print(const struct diff_run *d, FILE *fp);
 
+/* The same into b, in d->format. */
+void diff_render(const struct diff_run *d, struct cli_buf *b);
+
 /* Builds the review sentence of a slice into buf. */
 void diff_sentence(const struct diff_run *d, const struct diff_slice *s,
 		   char *buf, size_t size);
@@ -83,6 +86,11 @@ void diff_sentence(const struct diff_run *d, const struct diff_slice *s,
 /* Reads, explains and writes; append: after an audit's output. */
 int cli_diff_run(struct diff_run *d, const struct cli_opts *o,
 		 const llmcost_prices *prices, int append);
+
+/* Reads and explains; *out gets the JSON text (one line, no newline) to
+ * free. */
+int cli_diff_json(struct diff_run *d, const struct cli_opts *o,
+		  const llmcost_prices *prices, char **out);
 
 void diff_run_free(struct diff_run *d);
 

@@ -256,13 +256,14 @@ static int diff_setup(struct diff_run *d, int argc, char **argv,
 
 
 /* Runs `llmcost diff`, or with audit set `llmcost audit` followed by a
- * spend change section (text only). */
+ * spend change section (in JSON: its member "spend_change"). */
 static int diff_main(int argc, char **argv, int audit)
 {
 	struct diff_run d;
 	struct cli_opts o;
 	llmcost_prices *prices = NULL;
 	char **rest = calloc((size_t)argc + 3, sizeof(*rest));
+	char *json = NULL;
 	int rc;
 
 	diff_defaults(&d);
@@ -271,16 +272,24 @@ static int diff_main(int argc, char **argv, int audit)
 		return CLI_EXIT_IO;
 	memset(&o, 0, sizeof(o));
 	rc = diff_setup(&d, argc, argv, rest, &o, &prices);
-	if (rc == CLI_EXIT_OK && audit && (o.format == CLI_FMT_JSON ||
-	    d.snap_path[0] != NULL)) {
-		cli_error("audit: a comparison period works with text output "
-			  "and logs; use llmcost diff for JSON or snapshots");
+	if (rc == CLI_EXIT_OK && audit && d.snap_path[0] != NULL) {
+		cli_error("audit: a comparison period works with logs; use "
+			  "llmcost diff for snapshots");
 		rc = CLI_EXIT_USAGE;
 	}
-	if (rc == CLI_EXIT_OK && audit)
-		rc = cli_audit(&o, prices);
-	if (rc == CLI_EXIT_OK)
-		rc = cli_diff_run(&d, &o, prices, audit);
+	if (rc == CLI_EXIT_OK && audit && o.format == CLI_FMT_JSON) {
+		/* One JSON document: the change goes inside the audit's. */
+		rc = cli_diff_json(&d, &o, prices, &json);
+		o.spend_change_json = json;
+		if (rc == CLI_EXIT_OK)
+			rc = cli_audit(&o, prices);
+		free(json);
+	} else {
+		if (rc == CLI_EXIT_OK && audit)
+			rc = cli_audit(&o, prices);
+		if (rc == CLI_EXIT_OK)
+			rc = cli_diff_run(&d, &o, prices, audit);
+	}
 	llmcost_prices_free(prices);
 	cli_opts_free(&o);
 	diff_run_free(&d);

@@ -553,14 +553,20 @@ static void print_json(struct cli_buf *b, const struct diff_run *d)
 }
 
 
+void diff_render(const struct diff_run *d, struct cli_buf *b)
+{
+	if (d->format == DIFF_JSON)
+		print_json(b, d);
+	else
+		print_human(b, d);
+}
+
+
 void diff_print(const struct diff_run *d, FILE *fp)
 {
 	struct cli_buf b = { NULL, 0, 0, 0 };
 
-	if (d->format == DIFF_JSON)
-		print_json(&b, d);
-	else
-		print_human(&b, d);
+	diff_render(d, &b);
 	if (cli_buf_flush(&b, fp) != 0)
 		cli_error("diff: cannot write the output");
 	cli_buf_free(&b);

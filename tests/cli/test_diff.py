@@ -318,12 +318,20 @@ def test_audit_with_a_comparison_period_adds_the_section(tmp_path):
     assert "cause: retry storm" in section
 
 
-def test_audit_comparison_refuses_json():
+def test_audit_comparison_in_json_is_one_document():
+    mix = os.path.join(FIX, "mix.jsonl")
     p = subprocess.run([LLMCOST, "audit", "--period", "week", "--format",
-                        "json", os.path.join(FIX, "mix.jsonl")],
-                       capture_output=True)
-    assert p.returncode == 1
-    assert b"use llmcost diff for JSON" in p.stderr
+                        "json", mix], capture_output=True)
+    assert p.returncode == 0, p.stderr.decode()
+    doc = json.loads(p.stdout)
+    plain = subprocess.run([LLMCOST, "audit", "--format", "json", mix],
+                           capture_output=True)
+    assert plain.returncode == 0, plain.stderr.decode()
+    alone = json.loads(plain.stdout)
+    change = doc.pop("spend_change")
+    assert doc == alone
+    assert change == diff_json("mix")
+    assert change["slices"][0]["cause"] == "model substitution"
 
 
 @pytest.mark.parametrize("period,base,cur", [
