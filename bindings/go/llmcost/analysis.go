@@ -261,7 +261,10 @@ func (s *Snapshot) Quantile(index, metric int, permyriad uint32) (int64,
 
 // LoadSnapshotFile reads a snapshot file, binary or JSON.
 func LoadSnapshotFile(path string) (*Snapshot, error) {
-	cs := C.CString(path)
+	cs, err := cPath(path)
+	if err != nil {
+		return nil, err
+	}
 	defer C.free(unsafe.Pointer(cs))
 	var p *C.llmcost_snapshot
 	if err := call(func() C.int {
@@ -279,7 +282,10 @@ func (s *Snapshot) SaveFile(path string, format int) error {
 	if err != nil {
 		return err
 	}
-	cs := C.CString(path)
+	cs, err := cPath(path)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cs))
 	return call(func() C.int {
 		return C.llmcost_snapshot_save_file(p, C.int(format), cs)

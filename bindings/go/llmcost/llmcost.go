@@ -164,6 +164,28 @@ func ParseMoney(s string) (Money, error) {
 	return moneyOf(out), err
 }
 
+// noNUL refuses a string that C would read only up to its first NUL, so
+// that no name is silently cut short (what names it in the error).
+func noNUL(what, s string) error {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			return &Error{Code: StatusEInvalid,
+				Name:   statusName(StatusEInvalid),
+				Detail: fmt.Sprintf("%s holds a NUL byte at %d", what, i)}
+		}
+	}
+	return nil
+}
+
+// cPath is C.CString for a file name, refusing one with a NUL; free it
+// with C.free.
+func cPath(path string) (*C.char, error) {
+	if err := noNUL("file name", path); err != nil {
+		return nil, err
+	}
+	return C.CString(path), nil
+}
+
 // handle holds a C pointer released once by Close.
 type handle struct {
 	once sync.Once

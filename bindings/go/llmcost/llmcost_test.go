@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -410,5 +411,41 @@ func TestContractCosts(t *testing.T) {
 		c.EffectiveCost.String() != "0.0057" {
 		t.Fatalf("%v %s %s %s", err, c.ListCost, c.ContractedCost,
 			c.EffectiveCost)
+	}
+}
+
+func TestStringsWithANulAreRefusedNotCut(t *testing.T) {
+	p, err := Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	s := NewStamper()
+	_, err = s.Price(p, &Request{Model: "gpt-4o", Team: "team\x00b",
+		InputTokens: 10})
+	var e *Error
+	if !errors.As(err, &e) || e.Code != StatusEInvalid ||
+		!strings.Contains(e.Detail, "Team holds a NUL byte at 4") {
+		t.Fatalf("want a NUL refusal, got %v", err)
+	}
+	if _, err := LoadSnapshotFile("a.snap\x00x"); err == nil ||
+		!strings.Contains(err.Error(), "file name") {
+		t.Fatalf("want a file name refusal, got %v", err)
+	}
+	if err := p.LoadFile("prices.json\x00", TimeUnknown); err == nil {
+		t.Fatal("a file name with a NUL was accepted")
+	}
+	snap, err := NewSnapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	dir := t.TempDir()
+	if err := snap.SaveFile(dir+"/fleet.snap\x00.json",
+		SnapshotJson); err == nil {
+		t.Fatal("a file name with a NUL was accepted")
+	}
+	if _, err := os.Stat(dir + "/fleet.snap"); !os.IsNotExist(err) {
+		t.Fatalf("something was written: %v", err)
 	}
 }

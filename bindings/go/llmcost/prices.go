@@ -82,7 +82,10 @@ func (p *Prices) with(fn func(*C.llmcost_prices) C.int) error {
 // LoadFile loads a price book or LiteLLM JSON file; validFromMs dates
 // a LiteLLM snapshot (TimeUnknown: always in force).
 func (p *Prices) LoadFile(path string, validFromMs int64) error {
-	cs := C.CString(path)
+	cs, err := cPath(path)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cs))
 	return p.with(func(t *C.llmcost_prices) C.int {
 		return C.llmcost_prices_load_file(t, cs, C.int64_t(validFromMs))
@@ -263,6 +266,19 @@ func (r *Request) strings() []*string {
 		&r.PromptVersion, &r.Workflow, &r.ServiceTier, &r.Region}
 }
 
+// checkStrings refuses a request whose strings C would cut short.
+func (r *Request) checkStrings() error {
+	names := []string{"RequestID", "Team", "User", "Tenant", "Feature",
+		"Environment", "Provider", "Model", "PromptVersion", "Workflow",
+		"ServiceTier", "Region"}
+	for i, p := range r.strings() {
+		if err := noNUL(names[i], *p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *Stamper) fill(r *Request) {
 	n := 13
 	n += len(r.RequestID) + len(r.Team) + len(r.User) + len(r.Tenant)
@@ -367,6 +383,9 @@ func (s *Stamper) price(p *Prices) (Cost, error) {
 
 // Price prices one request with table p.
 func (s *Stamper) Price(p *Prices, r *Request) (Cost, error) {
+	if err := r.checkStrings(); err != nil {
+		return Cost{Status: StatusEInvalid}, err
+	}
 	s.fill(r)
 	return s.price(p)
 }
@@ -376,6 +395,9 @@ func (s *Stamper) Price(p *Prices, r *Request) (Cost, error) {
 // r's own counts are replaced.
 func (s *Stamper) PriceUsage(p *Prices, r *Request, shape int,
 	usage []byte) (Cost, error) {
+	if err := r.checkStrings(); err != nil {
+		return Cost{Status: StatusEInvalid}, err
+	}
 	s.fill(r)
 	runtime.LockOSThread()
 	rc := s.usage(shape, usage)

@@ -63,6 +63,14 @@ func tagDim(dim string) (C.int, error) {
 // "feature", ...).
 func (t *Tags) Add(dim, canonical string, aliases ...string) error {
 	d, err := tagDim(dim)
+	if err == nil {
+		err = noNUL("canonical value", canonical)
+	}
+	for _, a := range aliases {
+		if err == nil {
+			err = noNUL("alias", a)
+		}
+	}
 	if err != nil || t.h.ptr == nil {
 		return firstErr(err, ErrClosed)
 	}

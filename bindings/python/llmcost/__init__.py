@@ -6,6 +6,7 @@ from the library's exact decimal text.
 import ctypes
 import decimal
 import json
+import os
 import threading
 import weakref
 from dataclasses import dataclass
@@ -71,6 +72,21 @@ def _bytes(text):
     return str(text).encode("utf-8")
 
 
+def _cstr(text, what):
+    """Bytes for a C string: one with a NUL would be cut short there, so
+    it is refused rather than silently shortened."""
+    raw = _bytes(text)
+    if b"\0" in raw:
+        raise ValueError("%s holds a NUL byte at %d"
+                         % (what, raw.index(b"\0")))
+    return raw
+
+
+def _path(path):
+    """A file name as bytes: str, bytes or os.PathLike; never None."""
+    return _cstr(os.fsencode(os.fspath(path)), "file name")
+
+
 def _name_table(fn, count):
     return [fn(i).decode() for i in range(count)]
 
@@ -116,7 +132,7 @@ class Record:
 
     def _set(self, name, value):
         if name in N.RECORD_STRINGS:
-            raw = None if value is None else _bytes(value)
+            raw = None if value is None else _cstr(value, name)
             self._keep[name] = raw
             setattr(self._c, name, raw)
         elif name in N.RECORD_INTS:
@@ -139,7 +155,7 @@ class Record:
         """Sets token counts from a provider usage object (dict or JSON
         text) of shape "openai-chat", "openai-responses", "anthropic",
         "gemini", "bedrock" or "otel"."""
-        code = _lib.llmcost_usage_shape_from_name(_bytes(shape))
+        code = _lib.llmcost_usage_shape_from_name(_cstr(shape, "usage shape"))
         _check(code)
         text = usage if isinstance(usage, (str, bytes)) else \
             json.dumps(usage)
@@ -247,7 +263,7 @@ class Prices(_Handle):
 
     def load_file(self, path, valid_from_ms=TIME_UNKNOWN):
         """Loads a price book or a LiteLLM JSON table, by its first byte."""
-        _check(_lib.llmcost_prices_load_file(self._h, _bytes(path),
+        _check(_lib.llmcost_prices_load_file(self._h, _path(path),
                                              valid_from_ms))
         return self
 
@@ -511,7 +527,7 @@ class Snapshot(_Handle):
     @classmethod
     def from_file(cls, path) -> "Snapshot":
         """Reads a snapshot file, binary or JSON."""
-        return cls(_new(_lib.llmcost_snapshot_load_file, _bytes(path)))
+        return cls(_new(_lib.llmcost_snapshot_load_file, _path(path)))
 
     def save(self, path, format: str = "binary") -> None:
         """Writes the snapshot to a file ("binary" or "json"), replacing
@@ -519,7 +535,7 @@ class Snapshot(_Handle):
         fmt = _SNAPSHOT_FORMATS.get(format)
         if fmt is None:
             raise ValueError("unknown snapshot format %r" % (format,))
-        _check(_lib.llmcost_snapshot_save_file(self._h, fmt, _bytes(path)))
+        _check(_lib.llmcost_snapshot_save_file(self._h, fmt, _path(path)))
 
     def _save(self, fmt):
         need = ctypes.c_size_t()
@@ -653,14 +669,15 @@ class Tags(_Handle):
 
     @staticmethod
     def _dim(dim):
-        return _check(_lib.llmcost_tag_dim_from_name(_bytes(dim)))
+        return _check(_lib.llmcost_tag_dim_from_name(_cstr(dim, "dimension")))
 
     def add(self, dim, canonical, aliases=()):
         d = self._dim(dim)
-        _check(_lib.llmcost_tags_add(self._h, d, _bytes(canonical)))
+        _check(_lib.llmcost_tags_add(self._h, d, _cstr(canonical,
+                                                           "canonical value")))
         for alias in aliases:
             _check(_lib.llmcost_tags_add_alias(self._h, d, _bytes(canonical),
-                                               _bytes(alias)))
+                                               _cstr(alias, "alias")))
         return self
 
     def lookup(self, dim, raw):

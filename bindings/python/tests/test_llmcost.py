@@ -241,3 +241,23 @@ def test_contract_gives_contracted_and_effective_costs(book):
     assert c.list_cost == c.total == D("0.0075")
     assert c.contracted_cost == D("0.006")
     assert c.effective_cost == D("0.0057")
+
+
+def test_strings_with_a_nul_are_refused_not_cut(tmp_path):
+    with pytest.raises(ValueError, match="team_id holds a NUL byte at 4"):
+        llmcost.Record(team="team\0b")
+    with pytest.raises(ValueError, match="file name"):
+        llmcost.Snapshot.from_file(str(tmp_path / "a.snap") + "\0x")
+    with pytest.raises(TypeError):
+        llmcost.Snapshot.from_file(None)
+    with llmcost.Prices() as p:
+        with pytest.raises(ValueError, match="file name"):
+            p.load_file(b"prices.json\0")
+    snap = llmcost.Snapshot()
+    target = tmp_path / "fleet.snap"
+    with pytest.raises(ValueError):
+        snap.save(str(target) + "\0.json", "json")
+    assert not target.exists()
+    # A path-like object is a file name too.
+    snap.save(target)
+    assert len(llmcost.Snapshot.from_file(target)) == 0
