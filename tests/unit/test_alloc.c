@@ -10,66 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-/* A counting allocator: fails allocation number fail_at (1-based), and
- * every later one too when fail_after is set; tracks live blocks. */
-static long calls, fail_at, live;
-static int fail_after;
-
-static int should_fail(void)
-{
-	calls++;
-	return calls == fail_at || (fail_after && calls > fail_at);
-}
-
-static void *count_malloc(void *ctx, size_t size)
-{
-	void *p;
-
-	(void)ctx;
-	if (should_fail())
-		return NULL;
-	p = malloc(size);
-	if (p != NULL)
-		live++;
-	return p;
-}
-
-static void *count_realloc(void *ctx, void *old, size_t size)
-{
-	void *p;
-
-	(void)ctx;
-	if (should_fail())
-		return NULL;
-	p = realloc(old, size);
-	if (p != NULL && old == NULL)
-		live++;
-	return p;
-}
-
-static void count_free(void *ctx, void *p)
-{
-	(void)ctx;
-	if (p != NULL)
-		live--;
-	free(p);
-}
-
-static void use_counting_allocator(long fail, int and_after)
-{
-	llmcost_allocator a;
-
-	llmcost_allocator_init(&a);
-	a.malloc_fn = count_malloc;
-	a.realloc_fn = count_realloc;
-	a.free_fn = count_free;
-	cr_assert_eq(llmcost_set_allocator(&a), LLMCOST_OK);
-	calls = 0;
-	fail_at = fail;
-	fail_after = and_after;
-	live = 0;
-}
+#include "failing_alloc.h"
 
 static void restore_allocator(void)
 {

@@ -13,60 +13,11 @@
 #include <string.h>
 
 #include "rollup.h"
+#include "failing_alloc.h"
 
 #define ADDS 60
 #define BIT(d) LLMCOST_DIM_BIT(LLMCOST_DIM_##d)
 
-static long calls, fail_at, live;
-
-
-static void *count_malloc(void *ctx, size_t size)
-{
-	void *p;
-
-	(void)ctx;
-	if (++calls == fail_at)
-		return NULL;
-	p = malloc(size);
-	live += p != NULL;
-	return p;
-}
-
-
-static void *count_realloc(void *ctx, void *old, size_t size)
-{
-	void *p;
-
-	(void)ctx;
-	if (++calls == fail_at)
-		return NULL;
-	p = realloc(old, size);
-	live += p != NULL && old == NULL;
-	return p;
-}
-
-
-static void count_free(void *ctx, void *p)
-{
-	(void)ctx;
-	live -= p != NULL;
-	free(p);
-}
-
-
-static void use_counting_allocator(long fail)
-{
-	llmcost_allocator a;
-
-	llmcost_allocator_init(&a);
-	a.malloc_fn = count_malloc;
-	a.realloc_fn = count_realloc;
-	a.free_fn = count_free;
-	cr_assert_eq(llmcost_set_allocator(&a), LLMCOST_OK);
-	calls = 0;
-	fail_at = fail;
-	live = 0;
-}
 
 
 static void request_make(unsigned n, char *user, llmcost_record *rec,
@@ -205,13 +156,13 @@ Test(rollup_alloc, every_failed_allocation_is_reported_and_clean,
 	long n, total;
 	int rc;
 
-	use_counting_allocator(0);
+	use_counting_allocator(0, 0);
 	cr_assert_eq(workload(), LLMCOST_OK, "%s", llmcost_last_error());
 	total = calls;
 	cr_assert_eq(live, 0, "%ld blocks leaked without failures", live);
 	cr_assert_gt(total, 50);
 	for (n = 1; n <= total; n++) {
-		use_counting_allocator(n);
+		use_counting_allocator(n, 0);
 		rc = workload();
 		cr_assert(rc == LLMCOST_E_NOMEM, "allocation %ld of %ld: %s "
 			  "(%s)", n, total, llmcost_status_name(rc),

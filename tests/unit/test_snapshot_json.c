@@ -17,6 +17,7 @@
 #include <criterion/criterion.h>
 
 #include "rollup.h"
+#include "failing_alloc.h"
 
 #define DAY_MS 86400000LL
 #define MAY30 (20238LL * DAY_MS)
@@ -789,56 +790,6 @@ Test(snapshot_json, every_truncation_is_refused)
 
 /* ---- memory ----------------------------------------------------------- */
 
-static long calls, fail_at, live;
-
-
-static void *count_malloc(void *ctx, size_t size)
-{
-	void *p;
-
-	(void)ctx;
-	if (++calls == fail_at)
-		return NULL;
-	p = malloc(size);
-	live += p != NULL;
-	return p;
-}
-
-
-static void *count_realloc(void *ctx, void *old, size_t size)
-{
-	void *p;
-
-	(void)ctx;
-	if (++calls == fail_at)
-		return NULL;
-	p = realloc(old, size);
-	live += p != NULL && old == NULL;
-	return p;
-}
-
-
-static void count_free(void *ctx, void *p)
-{
-	(void)ctx;
-	live -= p != NULL;
-	free(p);
-}
-
-
-static void use_counting_allocator(long fail)
-{
-	llmcost_allocator a;
-
-	llmcost_allocator_init(&a);
-	a.malloc_fn = count_malloc;
-	a.realloc_fn = count_realloc;
-	a.free_fn = count_free;
-	cr_assert_eq(llmcost_set_allocator(&a), LLMCOST_OK);
-	calls = 0;
-	fail_at = fail;
-	live = 0;
-}
 
 
 Test(snapshot_json, every_failed_allocation_of_a_load_is_reported,
@@ -851,7 +802,7 @@ Test(snapshot_json, every_failed_allocation_of_a_load_is_reported,
 	int rc;
 
 	llmcost_snapshot_free(s);
-	use_counting_allocator(0);
+	use_counting_allocator(0, 0);
 	t = NULL;
 	cr_assert_eq(llmcost_snapshot_load(&t, json, len), LLMCOST_OK);
 	llmcost_snapshot_free(t);
@@ -859,7 +810,7 @@ Test(snapshot_json, every_failed_allocation_of_a_load_is_reported,
 	cr_assert_eq(live, 0, "%ld blocks leaked without failures", live);
 	cr_assert_gt(total, 5);
 	for (n = 1; n <= total; n++) {
-		use_counting_allocator(n);
+		use_counting_allocator(n, 0);
 		t = (llmcost_snapshot *)&t;
 		rc = llmcost_snapshot_load(&t, json, len);
 		cr_assert_eq(rc, LLMCOST_E_NOMEM, "allocation %ld of %ld: %s "
