@@ -33,7 +33,12 @@ OLD_TABLE = "litellm_model_prices_2025-05-31.json"
 BASE_RATES = ("input", "output", "cache_read", "cache_write_5m",
               "cache_write_1h", "reasoning")
 TIER_RATES = tuple(r + "_above" for r in BASE_RATES)
-RATE_KEYS = frozenset(BASE_RATES + TIER_RATES)
+# Rates of the flex and priority service tiers (batch follows the
+# documented half-price rule instead; docs/pricebook.md).
+SERVICE_TIERS = ("flex", "priority")
+SERVICE_RATES = tuple(r + "_" + t for t in SERVICE_TIERS
+                      for r in ("input", "output", "cache_read"))
+RATE_KEYS = frozenset(BASE_RATES + TIER_RATES + SERVICE_RATES)
 
 # Our rate name -> LiteLLM field names, first present wins.  A long
 # context field adds "_above_<K>k_tokens" to the base field.
@@ -47,6 +52,11 @@ LITELLM_FIELDS = {
     "cache_write_1h": ("cache_creation_input_token_cost_above_1hr",),
     "reasoning": ("output_cost_per_reasoning_token",),
 }
+for _tier in SERVICE_TIERS:
+    LITELLM_FIELDS["input_" + _tier] = ("input_cost_per_token_" + _tier,)
+    LITELLM_FIELDS["output_" + _tier] = ("output_cost_per_token_" + _tier,)
+    LITELLM_FIELDS["cache_read_" + _tier] = (
+        "cache_read_input_token_cost_" + _tier,)
 TIER_FIELD = re.compile(r"^(.*)_above_(\d+)k_tokens$")
 
 # Rates LiteLLM's format has no field for, so there is nothing to compare
@@ -206,6 +216,20 @@ known(["xai/grok-4"], ["above", "input_above", "output_above"],
       "xai/grok-4-0709 and xai/grok-4-latest but not on this alias")
 
 # --- OpenAI
+PRIORITY = ["input_priority", "output_priority", "cache_read_priority"]
+FLEX = ["input_flex", "output_flex", "cache_read_flex"]
+known(["gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14",
+       "gpt-4.1-nano-2025-04-14", "gpt-4o-mini-2024-07-18",
+       "o3-2025-04-16", "o4-mini-2025-04-16"], PRIORITY,
+      "LiteLLM has the priority rates on the alias only; the dated "
+      "snapshot the alias names is the same model at the same prices")
+known(["o3-2025-04-16", "o4-mini-2025-04-16"], FLEX,
+      "LiteLLM has the flex rates on the alias only; the dated snapshot "
+      "the alias names is the same model at the same prices")
+known(["gpt-5-nano"], ["input_priority"],
+      "LiteLLM's undated key alone has a priority input rate, gpt-5's "
+      "$2.50, with no output rate, and its dated key has none; we give "
+      "gpt-5-nano no priority rates, so such a request is unpriced")
 known(["o1-mini-2024-09-12"], ["input", "output", "cache_read"],
       "o1-mini was repriced to $1.10/$4.40 when o3-mini launched; "
       "LiteLLM updated the undated o1-mini key but not this snapshot")

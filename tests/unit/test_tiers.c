@@ -663,3 +663,39 @@ Test(tiers_litellm, service_tier_keys_search_sizes_and_request_fees)
 	expect_usd(c.total, "0.005");
 	llmcost_prices_free(p);
 }
+
+
+/* The compiled-in book carries OpenAI's published flex and priority
+ * rates; a model without priority rates stays unpriced in that tier. */
+Test(tiers, default_book_flex_and_priority)
+{
+	llmcost_prices *book = NULL;
+	llmcost_record r = rec("o3", 1000000, 1000000);
+	llmcost_cost c;
+
+	cr_assert_eq(llmcost_prices_new_default(&book), LLMCOST_OK);
+	r.timestamp_ms = 1763078400000LL;	/* 2025-11-14 */
+	r.service_tier = "priority";
+	llmcost_cost_init(&c);
+	cr_assert_eq(llmcost_price(book, &r, &c), LLMCOST_OK, "%s", c.note);
+	cr_assert_eq(c.service_tier, LLMCOST_TIER_PRIORITY);
+	cr_assert(lc_money_to_i128(c.total) == (lc_i128)175 *
+		  100000000000000000LL);	/* $3.50 + $14 */
+
+	r = rec("gpt-5-mini", 1000000, 1000000);
+	r.timestamp_ms = 1763078400000LL;
+	r.cached_tokens = 400000;
+	r.service_tier = "flex";
+	llmcost_cost_init(&c);
+	cr_assert_eq(llmcost_price(book, &r, &c), LLMCOST_OK, "%s", c.note);
+	/* 0.6M x $0.125 + 0.4M x $0.0125 + 1M x $1.00 = $1.08 */
+	cr_assert(lc_money_to_i128(c.total) == (lc_i128)108 *
+		  10000000000000000LL);
+
+	r = rec("gpt-5-nano", 1000, 1000);
+	r.timestamp_ms = 1763078400000LL;
+	r.service_tier = "priority";
+	llmcost_cost_init(&c);
+	cr_assert_eq(llmcost_price(book, &r, &c), LLMCOST_E_NORATE);
+	llmcost_prices_free(book);
+}
