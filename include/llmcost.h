@@ -874,8 +874,8 @@ LLMCOST_API int llmcost_rollup_group(const llmcost_rollup *rollup,
  * version (LLMCOST_SNAPSHOT_VERSION) and flags, and ends with a checksum.
  * A loader checks all of it and every count and sum in between before it
  * returns anything: a corrupt or truncated file fails whole.  The JSON
- * form is for people and tools; this library writes it but does not read
- * it back.
+ * form is for people and tools; llmcost_snapshot_load() reads it back
+ * with the same checks.
  *
  * A snapshot is not locked: it may be read from several threads at once,
  * but a merge into it must not overlap any other use of it.  Key strings

@@ -63,7 +63,9 @@ ensure_pip_build() {
 	local py
 
 	py=$(command -v python3)
-	if "$py" -c 'import pip, setuptools, wheel' >/dev/null 2>&1; then
+	# setuptools first: with some pip and setuptools versions, importing
+	# pip first makes setuptools' import fail although both are there.
+	if "$py" -c 'import setuptools, pip, wheel' >/dev/null 2>&1; then
 		return
 	fi
 	echo "install-deps: installing setuptools and wheel for $py"

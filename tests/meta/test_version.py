@@ -1,7 +1,8 @@
 """The version is written once, in include/llmcost.h; everything agrees.
 
-The loaded library, the shared object's file name, llmcost.pc and the CMake
-package version file must all carry the header's version.
+The loaded library, the shared object's file name, llmcost.pc, the CMake
+package version file and the Python package must all carry the header's
+version.
 """
 
 import os
@@ -45,4 +46,12 @@ def test_cmake_package_version():
     with open(path, encoding="utf-8") as f:
         text = f.read()
     found = re.findall(r'set\(PACKAGE_VERSION "(\d[^"]*)"\)', text)
+    assert found == [dotted()]
+
+
+def test_python_package_version():
+    path = os.path.join(meta.source_dir(), "bindings", "python",
+                        "pyproject.toml")
+    with open(path, encoding="utf-8") as f:
+        found = re.findall(r'^version = "([^"]*)"$', f.read(), re.M)
     assert found == [dotted()]

@@ -24,6 +24,12 @@ library_path = N.path
 TIME_UNKNOWN = -2**63  # LLMCOST_TIME_UNKNOWN (INT64_MIN)
 
 
+# The version of the header these bindings were made from; the loaded
+# library's own is library_version().
+__version__ = "%d.%d.%d" % (constants.VERSION_MAJOR, constants.VERSION_MINOR,
+                            constants.VERSION_PATCH)
+
+
 def library_version():
     """The loaded library's version text, "MAJOR.MINOR.PATCH"."""
     return _lib.llmcost_version_string().decode()
