@@ -17,10 +17,14 @@
  * builds into a fresh snapshot and hands it over only when all is well.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rollup.h"
@@ -908,32 +912,164 @@ static int lc_write_all(int fd, const char *p, size_t len)
 }
 
 
-/* Writes data to path through a temporary file and a rename. */
-static int lc_file_replace(const char *path, const char *data, size_t len)
+/* A temporary file goes next to OUT, named after OUT's base name cut
+ * short enough that the name fits NAME_MAX: an OUT of up to NAME_MAX
+ * bytes is legal, and must not fail for its temporary's sake. */
+#ifndef NAME_MAX
+#define NAME_MAX 255
+#endif
+#define LC_TEMP_TAIL 7		/* "." and six letters */
+#define LC_TEMP_TRIES 64
+
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+
+static uint32_t lc_temp_seq;
+
+
+static int lc_io_fail(const char *path, const char *what, int err)
+{
+	return lc_error(LLMCOST_E_IO, "%s: %s%s%s", path, what,
+			what[0] != '\0' ? ": " : "", strerror(err));
+}
+
+
+/* Writes "." and six letters at p, different on each call. */
+static void lc_temp_tail(const char *path, char *p)
+{
+	static const char abc[] = "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	uint64_t x[3];
+	uint64_t h;
+	int i;
+
+	x[0] = (uint64_t)getpid();
+	x[1] = __atomic_add_fetch(&lc_temp_seq, 1, __ATOMIC_RELAXED);
+	x[2] = (uint64_t)(uintptr_t)&x ^ (uint64_t)time(NULL);
+	h = lc_hash(x, sizeof(x)) ^ lc_hash(path, strlen(path));
+	p[0] = '.';
+	for (i = 1; i <= 6; i++) {
+		p[i] = abc[h % (sizeof(abc) - 1)];
+		h /= sizeof(abc) - 1;
+	}
+	p[7] = '\0';
+}
+
+
+/* Creates a new file next to path, mode 0666 less the umask like any
+ * new file, keeping at most keep bytes of path's base name; its name
+ * goes to tmp (room for strlen(path) + 8).  The descriptor, or -1 with
+ * errno set. */
+static int lc_temp_open(const char *path, size_t keep, char *tmp)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+	size_t base = strlen(path) - dir;
+	int fd = -1, i;
+
+	if (base > keep)
+		base = keep;
+	memcpy(tmp, path, dir + base);
+	for (i = 0; i < LC_TEMP_TRIES && fd < 0; i++) {
+		lc_temp_tail(path, tmp + dir + base);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	return fd;
+}
+
+
+static int lc_write_close(int fd, const char *data, size_t len)
+{
+	int ok = lc_write_all(fd, data, len) == 0;
+	int err = errno;
+
+	if (close(fd) != 0 && ok) {
+		ok = 0;
+		err = errno;
+	}
+	errno = err;
+	return ok ? 0 : -1;
+}
+
+
+/* OUT is a regular file or none: a temporary file, then a rename, so
+ * that OUT is always whole.  An existing OUT's permission bits go to the
+ * temporary first. */
+static int lc_file_swap(const char *path, const char *data, size_t len,
+			const struct stat *old)
 {
 	size_t plen = strlen(path);
-	char *tmp = lc_malloc(plen + 8);
-	int fd, ok;
+	char *tmp = lc_malloc(plen + LC_TEMP_TAIL + 1);
+	int fd, rc = LLMCOST_OK;
 
 	if (tmp == NULL)
 		return lc_error(LLMCOST_E_NOMEM, "%s: no memory", path);
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", 8);
-	fd = mkstemp(tmp);
+	fd = lc_temp_open(path, NAME_MAX - LC_TEMP_TAIL, tmp);
+	if (fd < 0 && errno == ENAMETOOLONG)
+		fd = lc_temp_open(path, 8, tmp);
 	if (fd < 0) {
-		lc_error(LLMCOST_E_IO, "%s: %s", path, strerror(errno));
+		rc = lc_io_fail(path, "cannot create a temporary file next "
+				"to it", errno);
 		lc_free(tmp);
-		return LLMCOST_E_IO;
+		return rc;
 	}
-	ok = lc_write_all(fd, data, len) == 0 && fchmod(fd, 0644) == 0;
-	ok = close(fd) == 0 && ok;
-	ok = ok && rename(tmp, path) == 0;
-	if (!ok) {
-		lc_error(LLMCOST_E_IO, "%s: %s", path, strerror(errno));
+	if (old != NULL && fchmod(fd, old->st_mode & 07777) != 0) {
+		rc = lc_io_fail(path, "cannot set the mode of its temporary "
+				"file", errno);
+		close(fd);
+	} else if (lc_write_close(fd, data, len) != 0) {
+		rc = lc_io_fail(path, "cannot write", errno);
+	} else if (rename(tmp, path) != 0) {
+		rc = lc_io_fail(path, "cannot replace", errno);
+	}
+	if (rc != LLMCOST_OK)
 		unlink(tmp);
-	}
 	lc_free(tmp);
-	return ok ? LLMCOST_OK : LLMCOST_E_IO;
+	return rc;
+}
+
+
+/* OUT is something other than a regular file: a link, a FIFO, a device.
+ * It is written in place, as any program writing to it would, never
+ * replaced by a file; what cannot be written to is refused. */
+static int lc_file_into(const char *path, const char *data, size_t len,
+			const struct stat *st)
+{
+	int fd;
+
+	if (S_ISDIR(st->st_mode))
+		return lc_error(LLMCOST_E_IO, "%s: is a directory", path);
+	if (S_ISSOCK(st->st_mode))
+		return lc_error(LLMCOST_E_IO, "%s: is a socket; a snapshot "
+				"goes to a file, a FIFO or a device", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return lc_io_fail(path, "cannot open", errno);
+	if (lc_write_close(fd, data, len) != 0)
+		return lc_io_fail(path, "cannot write", errno);
+	return LLMCOST_OK;
+}
+
+
+/* Writes data to path: replaces a regular file whole, writes into
+ * anything else. */
+static int lc_file_replace(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+
+	if (path[0] == '\0')
+		return lc_error(LLMCOST_E_IO, "snapshot_save_file: empty "
+				"file name");
+	if (lstat(path, &st) == 0)
+		return S_ISREG(st.st_mode) ?
+			lc_file_swap(path, data, len, &st) :
+			lc_file_into(path, data, len, &st);
+	if (errno != ENOENT)
+		return lc_io_fail(path, "", errno);
+	return lc_file_swap(path, data, len, NULL);
 }
 
 
