@@ -636,7 +636,33 @@ struct group_spec {
 	const char *key;
 	size_t key_len;
 	uint64_t flags;
+	/* money, in units: total, contracted, effective, input component */
+	int64_t total, contracted, effective, input_cost;
 };
+
+
+/* A signed value as the format writes it (zigzag, then LEB128). */
+static void put_s(struct craft *c, int64_t v)
+{
+	put_u(c, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+
+static int64_t money_at(const struct group_spec *g, int i)
+{
+	switch (i) {
+	case LC_M_TOTAL:
+		return g->total;
+	case LC_M_CONTRACTED:
+		return g->contracted;
+	case LC_M_EFFECTIVE:
+		return g->effective;
+	case LC_M_COMPONENT + LLMCOST_C_INPUT:
+		return g->input_cost;
+	default:
+		return 0;
+	}
+}
 
 
 static void one_group(struct craft *c, const struct group_spec *g)
@@ -664,7 +690,7 @@ static void one_group(struct craft *c, const struct group_spec *g)
 	for (i = 3; i < LLMCOST_T_COUNT + LLMCOST_U_COUNT; i++)
 		put_u(c, 0);
 	for (i = 0; i < LC_M_COUNT; i++)
-		put_u(c, 0);
+		put_s(c, money_at(g, i));
 	put_u(c, g->sketch_count ? 1 : 0);	/* input sketch */
 	if (g->sketch_count) {
 		put_u(c, 5);
@@ -750,6 +776,39 @@ Test(snapshot, impossible_sums_are_refused)
 	g.key_len = 1;
 	g.flags = 1;
 	assert_crafted(&g, LLMCOST_OK, "an empty overflow group key");
+}
+
+
+/* Costs come from llmcost_price(): never negative, a total that is the
+ * sum of its components; sums of them are the same. */
+Test(snapshot, money_no_price_can_make_is_refused)
+{
+	struct group_spec g = good_group;
+
+	g.total = g.contracted = g.effective = g.input_cost = 700;
+	assert_crafted(&g, LLMCOST_OK, "consistent money");
+	g.effective = 300;
+	assert_crafted(&g, LLMCOST_OK, "a commitment discount");
+	g.total = g.contracted = g.effective = -5000000000000000000LL;
+	assert_crafted(&g, LLMCOST_E_PARSE, "a negative total");
+	cr_assert(strstr(llmcost_last_error(), "a cost is negative") != NULL,
+		  "%s", llmcost_last_error());
+	g = good_group;
+	g.total = g.contracted = g.effective = 700;
+	g.input_cost = -700;
+	assert_crafted(&g, LLMCOST_E_PARSE, "a negative component");
+	g.input_cost = 700;
+	g.effective = -1;
+	assert_crafted(&g, LLMCOST_E_PARSE, "a negative effective cost");
+	g = good_group;
+	g.total = g.contracted = g.effective = 700;
+	g.input_cost = 701;
+	assert_crafted(&g, LLMCOST_E_PARSE, "components above the total");
+	cr_assert(strstr(llmcost_last_error(), "cost total is not the sum "
+			 "of its components") != NULL, "%s",
+		  llmcost_last_error());
+	g.input_cost = 699;
+	assert_crafted(&g, LLMCOST_E_PARSE, "components below the total");
 }
 
 

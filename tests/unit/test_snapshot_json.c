@@ -258,8 +258,9 @@ Test(snapshot_json, extreme_values_round_trip)
 		row_make(7, (unsigned)i, &rec, &cost);
 		rec.timestamp_ms = times[i];
 		rec.input_tokens = INT64_MAX / 16;
+		llmcost_cost_init(&cost);
 		cost.status = LLMCOST_OK;
-		cost.total = lc_money_from_i128(-(LC_I128_MAX / 64));
+		cost.total = lc_money_from_i128(LC_I128_MAX / 64);
 		cost.contracted_cost = cost.effective_cost = cost.total;
 		cost.component[LLMCOST_C_REQUEST] = cost.total;
 		cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK,
@@ -556,6 +557,30 @@ Test(snapshot_json, bad_money_is_refused)
 			    LLMCOST_E_PARSE, "groupings[1].overflow."
 			    "heavy_hitters[0]: heavy-hitter count out of its "
 			    "bounds");
+}
+
+
+/* The same money rules as the binary reader: no negative cost, and a
+ * total that is the sum of its components. */
+Test(snapshot_json, money_no_price_can_make_is_refused)
+{
+	expect_edit_refused("\"total\":\"0.006\",\"contracted\":\"0.006\","
+			    "\"effective\":\"0.006\",\"components\":{"
+			    "\"input\":\"0.006\"",
+			    "\"total\":\"-0.006\",\"contracted\":\"0.006\","
+			    "\"effective\":\"0.006\",\"components\":{"
+			    "\"input\":\"-0.006\"",
+			    LLMCOST_E_PARSE, "groups[0]: a cost is negative");
+	expect_edit_refused("\"effective\":\"0.006\"",
+			    "\"effective\":\"-0.006\"",
+			    LLMCOST_E_PARSE, "groups[0]: a cost is negative");
+	expect_edit_refused("\"input\":\"0.006\"", "\"input\":\"0.005\"",
+			    LLMCOST_E_PARSE, "groups[0]: cost total is not "
+			    "the sum of its components");
+	expect_edit_refused("\"input\":\"0.006\",\"cache_read\":\"0\"",
+			    "\"input\":\"0.006\",\"cache_read\":\"0.001\"",
+			    LLMCOST_E_PARSE, "groups[0]: cost total is not "
+			    "the sum of its components");
 }
 
 
