@@ -592,6 +592,13 @@ static int lc_starts_make(const llmcost_rollup *r, int64_t ms,
 {
 	int b, rc;
 
+	/* A bucket outside the years a log may give could not be read back
+	 * from a snapshot, nor named as a day. */
+	if ((r->buckets & ~(1u << LLMCOST_BUCKET_NONE)) != 0 &&
+	    ms != LLMCOST_TIME_UNKNOWN && !lc_time_in_years(ms))
+		return lc_error(LLMCOST_E_RANGE, "rollup: timestamp_ms %lld "
+				"lies outside the years 0001 to 9999",
+				(long long)ms);
 	for (b = 0; b < LLMCOST_BUCKET_COUNT; b++) {
 		a->start[b] = LLMCOST_TIME_UNKNOWN;
 		if (!(r->buckets & (1u << b)))

@@ -308,6 +308,9 @@ const char *lc_check_group(const llmcost_snapshot *s,
 	if ((g->flags & LLMCOST_GROUP_OVERFLOW) &&
 	    !lc_key_is_empty(s->keys + g->key_off, g->key_len))
 		return "overflow group with a key";
+	if (g->bucket_start != LLMCOST_TIME_UNKNOWN &&
+	    !lc_time_in_years(g->bucket_start))
+		return "bucket start outside the years 0001 to 9999";
 	if (!lc_bucket_is_start((int)gr->bucket, g->bucket_start))
 		return "bucket start does not fit its bucket";
 	if (lc_sums_check(&g->sums, &why) != 0)

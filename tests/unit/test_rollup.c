@@ -564,21 +564,49 @@ Test(rollup, same_day_shares_a_group)
 }
 
 
-Test(rollup, timestamp_without_a_day_is_refused)
+/* Day buckets exist for the years 0001 to 9999, the times a log may give:
+ * a snapshot refuses any other bucket start, so the rollup does too. */
+Test(rollup, timestamp_outside_the_years_0001_to_9999_is_refused)
 {
-	llmcost_rollup *r = rollup_make();
+	static const int64_t bad[] = {
+		INT64_MIN + 1, LC_TIME_MIN_MS - 1, LC_TIME_MAX_MS + 1,
+		INT64_MAX
+	};
+	llmcost_rollup *r = rollup_make(), *flat = NULL;
+	llmcost_rollup_options o;
 	llmcost_record rec;
 	llmcost_cost cost;
+	size_t i;
 
 	cost_blank(&cost, LLMCOST_OK);
-	record_base(&rec, "t", "u", "f", "m", INT64_MIN + 1);
-	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_E_RANGE);
-	rec.timestamp_ms = INT64_MAX;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		record_base(&rec, "t", "u", "f", "m", bad[i]);
+		cr_assert_eq(llmcost_rollup_add(r, &rec, &cost),
+			     LLMCOST_E_RANGE, "%lld", (long long)bad[i]);
+		cr_assert(strstr(llmcost_last_error(), "outside the years "
+				 "0001 to 9999") != NULL, "%s",
+			  llmcost_last_error());
+	}
+	cr_assert_eq(llmcost_rollup_count(r), 0);
+	record_base(&rec, "t", "u", "f", "m", LC_TIME_MAX_MS);
 	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK);
-	cr_assert_eq(llmcost_rollup_count(r), 1);
-	/* floor(INT64_MAX / 86400000) * 86400000 */
-	cr_assert_eq(group_get(r, 0).day_start_ms, 9223372036828800000LL);
+	rec.timestamp_ms = LC_TIME_MIN_MS;
+	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK);
+	cr_assert_eq(llmcost_rollup_count(r), 2);
+	/* 9999-12-31 is day 2932896; 0001-01-01 is day -719162 */
+	cr_assert_eq(group_get(r, 0).day_start_ms, 2932896LL * DAY_MS);
+	cr_assert_eq(group_get(r, 1).day_start_ms, -719162LL * DAY_MS);
 	llmcost_rollup_free(r);
+
+	/* Without a time bucket the time is not kept, and not judged. */
+	llmcost_rollup_options_init(&o);
+	llmcost_rollup_options_add(&o, LLMCOST_DIMS_DEFAULT,
+				   LLMCOST_BUCKET_NONE, 0, 0);
+	cr_assert_eq(llmcost_rollup_new_with(&flat, &o), LLMCOST_OK);
+	rec.timestamp_ms = INT64_MAX;
+	cr_assert_eq(llmcost_rollup_add(flat, &rec, &cost), LLMCOST_OK, "%s",
+		     llmcost_last_error());
+	llmcost_rollup_free(flat);
 }
 
 

@@ -638,6 +638,8 @@ struct group_spec {
 	uint64_t flags;
 	/* money, in units: total, contracted, effective, input component */
 	int64_t total, contracted, effective, input_cost;
+	uint64_t bucket;	/* LLMCOST_BUCKET_NONE: no bucket start */
+	int64_t start;
 };
 
 
@@ -671,13 +673,13 @@ static void one_group(struct craft *c, const struct group_spec *g)
 
 	put_u(c, 1);			/* groupings */
 	put_u(c, BIT(TEAM));
-	put_u(c, LLMCOST_BUCKET_NONE);
+	put_u(c, g->bucket);
 	put_u(c, 0);
 	put_u(c, 0);
 	put_u(c, 1);			/* groups */
 	put_u(c, 0);			/* grouping */
 	put_u(c, g->flags);
-	put_u(c, UINT64_MAX);		/* bucket start: zigzag(INT64_MIN) */
+	put_s(c, g->bucket == LLMCOST_BUCKET_NONE ? INT64_MIN : g->start);
 	put_u(c, g->key_len);
 	put_raw(c, g->key, g->key_len);
 	put_u(c, g->records);
@@ -809,6 +811,36 @@ Test(snapshot, money_no_price_can_make_is_refused)
 		  llmcost_last_error());
 	g.input_cost = 699;
 	assert_crafted(&g, LLMCOST_E_PARSE, "components below the total");
+}
+
+
+/* Logs give times of the years 0001 to 9999 only, and a rollup takes no
+ * other: a bucket start outside them is refused. */
+Test(snapshot, bucket_starts_outside_the_years_0001_to_9999_are_refused)
+{
+	static const int64_t ok[] = {
+		LC_TIME_MIN_MS, LC_TIME_MAX_MS + 1 - DAY_MS, 0
+	};
+	static const int64_t bad[] = {
+		LC_TIME_MIN_MS - DAY_MS, LC_TIME_MAX_MS + 1,
+		LC_TIME_MAX_MS + 1 + 4 * DAY_MS, INT64_MIN + 3 * DAY_MS / 2,
+		9223372036828800000LL
+	};
+	struct group_spec g = good_group;
+	size_t i;
+
+	g.bucket = LLMCOST_BUCKET_DAY;
+	for (i = 0; i < LC_ARRAY_LEN(ok); i++) {
+		g.start = ok[i];
+		assert_crafted(&g, LLMCOST_OK, "a day of the years 1 to 9999");
+	}
+	for (i = 0; i < LC_ARRAY_LEN(bad); i++) {
+		g.start = bad[i] - (bad[i] % DAY_MS + DAY_MS) % DAY_MS;
+		assert_crafted(&g, LLMCOST_E_PARSE, "a day outside them");
+		cr_assert(strstr(llmcost_last_error(), "bucket start outside "
+				 "the years 0001 to 9999") != NULL, "%lld: %s",
+			  (long long)g.start, llmcost_last_error());
+	}
 }
 
 

@@ -231,15 +231,16 @@ Test(snapshot_json, merged_and_empty_snapshots_round_trip)
 }
 
 
-/* Times RFC 3339 cannot write, the largest cap, extreme sums. */
+/* The first and last hours of the years 0001 to 9999, the largest cap,
+ * extreme sums. */
 Test(snapshot_json, extreme_values_round_trip)
 {
 	static const int64_t times[] = {
-		-62167219200000LL,		/* 0000-01-01 */
-		-62167219200001LL,		/* a year before */
-		253402300799999LL,		/* end of 9999 */
-		253402300800000LL,		/* 10000-01-01 */
-		INT64_MAX / 2, -(INT64_MAX / 2), 0
+		LC_TIME_MIN_MS,			/* 0001-01-01 */
+		LC_TIME_MIN_MS + 3599999,	/* its first hour */
+		LC_TIME_MAX_MS,			/* end of 9999 */
+		LC_TIME_MAX_MS - 3600000,	/* an hour before */
+		0
 	};
 	llmcost_rollup_options o;
 	llmcost_rollup *r = NULL;
@@ -270,12 +271,14 @@ Test(snapshot_json, extreme_values_round_trip)
 	json = saved(s, LLMCOST_SNAPSHOT_JSON, &len);
 	cr_assert(strstr(json, "\"max_groups\":18446744073709551615,") !=
 		  NULL);
-	cr_assert(strstr(json, "\"bucket_start\":\"0000-01-01T00:00:00Z\"")
+	cr_assert(strstr(json, "\"bucket_start\":\"0001-01-01T00:00:00Z\"")
 		  != NULL, "%s", json);
 	cr_assert(strstr(json, "\"bucket_start\":\"9999-12-31T23:00:00Z\"")
 		  != NULL);
-	cr_assert(strstr(json, "\"bucket_start\":253402300800000,") != NULL);
-	cr_assert(strstr(json, "\"bucket_start\":-62167222800000,") != NULL);
+	cr_assert(strstr(json, "\"bucket_start\":\"9999-12-31T22:00:00Z\"")
+		  != NULL);
+	cr_assert(strstr(json, "\"bucket_start\":\"9999-12-01T00:00:00Z\"")
+		  != NULL);
 	assert_round_trip(s);
 	free(json);
 	llmcost_snapshot_free(s);
@@ -752,6 +755,19 @@ Test(snapshot_json, times_are_checked)
 	expect_edit_refused("\"2025-05-30T00:00:00Z\"", "true",
 			    LLMCOST_E_PARSE, "groups[0].bucket_start: not a "
 			    "time");
+	/* Logs give times of the years 0001 to 9999 only, and so a rollup
+	 * takes only those: a day outside them is refused, whether as RFC
+	 * 3339 text or as epoch ms. */
+	expect_edit_refused("\"2025-05-30T00:00:00Z\"",
+			    "\"0000-12-31T00:00:00Z\"", LLMCOST_E_PARSE,
+			    "groups[0]: bucket start outside the years 0001 "
+			    "to 9999");
+	expect_edit_refused("\"2025-05-30T00:00:00Z\"", "253402300800000",
+			    LLMCOST_E_PARSE, "groups[0]: bucket start outside "
+			    "the years 0001 to 9999");
+	expect_edit_refused("\"2025-05-30T00:00:00Z\"", "-62167305600000",
+			    LLMCOST_E_PARSE, "groups[0]: bucket start outside "
+			    "the years 0001 to 9999");
 }
 
 
