@@ -336,8 +336,10 @@ const char *lc_check_heavy_entry(const llmcost_snapshot *s,
 {
 	const struct lc_hh_entry *prev;
 
-	if (e->error < 0 || e->error > e->count || e->count > gr->hh_total ||
-	    e->count < gr->hh_bound)
+	/* A counter holds some weight (each add's is above zero), at most
+	 * all of it. */
+	if (e->error < 0 || e->error > e->count || e->count <= 0 ||
+	    e->count > gr->hh_total || e->count < gr->hh_bound)
 		return "heavy-hitter count out of its bounds";
 	if (s->nhh == gr->hh_first)
 		return NULL;
@@ -345,6 +347,61 @@ const char *lc_check_heavy_entry(const llmcost_snapshot *s,
 	if (lc_key_cmp(s->keys + prev->key_off, prev->key_len,
 		       s->keys + e->key_off, e->key_len) >= 0)
 		return "heavy hitters out of order";
+	return NULL;
+}
+
+
+/* Saturates at LC_I128_MAX: the sum is only ever compared with a total
+ * that cannot exceed it. */
+void lc_overflow_costs(const llmcost_snapshot *s,
+		       lc_i128 cost[LLMCOST_GROUPING_MAX])
+{
+	size_t i;
+
+	for (i = 0; i < LLMCOST_GROUPING_MAX; i++)
+		cost[i] = 0;
+	for (i = 0; i < s->ng; i++) {
+		const struct lc_sgroup *g = &s->g[i];
+
+		if (!(g->flags & LLMCOST_GROUP_OVERFLOW) ||
+		    g->grouping >= LLMCOST_GROUPING_MAX)
+			continue;
+		if (lc_i128_add(cost[g->grouping], g->sums.m[LC_M_TOTAL],
+				&cost[g->grouping]) != 0)
+			cost[g->grouping] = LC_I128_MAX;
+	}
+}
+
+
+/* What the counters know of the overflow cost N they were fed
+ * (rollup_heavy.c), that merges keep:
+ *   - N is at most the priced cost of the grouping's overflow groups:
+ *     equal in a rollup at rest, and a snapshot taken while adds go on
+ *     copies the counters before the groups, so the groups may hold
+ *     more, never less.  Merges add both sides.
+ *   - count - error is at most a key's true weight, which merges add
+ *     (a side that does not track the key adds m - m = 0), so these
+ *     lower bounds add up to at most N.
+ * The counts themselves may add up to more than N after a merge (an
+ * untracked side adds its m), so no more than that is sure. */
+const char *lc_check_heavy_fit(const llmcost_snapshot *s, size_t gi,
+			       lc_i128 overflow_cost)
+{
+	const struct lc_sgrouping *gr = &s->gr[gi];
+	lc_i128 low = 0;
+	size_t i;
+
+	if (gr->hh_total > overflow_cost)
+		return "heavy-hitter total above the cost of the grouping's "
+		       "overflow groups";
+	for (i = 0; i < gr->hh_count; i++) {
+		const struct lc_hh_entry *e = &s->hh[gr->hh_first + i];
+
+		if (lc_i128_add(low, e->count - e->error, &low) != 0 ||
+		    low > gr->hh_total)
+			return "heavy-hitter lower bounds add up to more "
+			       "than their total";
+	}
 	return NULL;
 }
 
@@ -664,9 +721,10 @@ static int lc_get_groups(struct lc_rd *rd, const struct lc_shape *sh,
 }
 
 
-static int lc_get_heavy(struct lc_rd *rd, llmcost_snapshot *s,
-			struct lc_sgrouping *gr)
+static int lc_get_heavy(struct lc_rd *rd, llmcost_snapshot *s, size_t gi,
+			lc_i128 overflow_cost)
 {
+	struct lc_sgrouping *gr = &s->gr[gi];
 	struct lc_hh_entry e;
 	const char *why;
 	uint32_t n, i;
@@ -688,12 +746,15 @@ static int lc_get_heavy(struct lc_rd *rd, llmcost_snapshot *s,
 			return lc_nomem(rd);
 	}
 	gr->hh_count = n;
+	if ((why = lc_check_heavy_fit(s, gi, overflow_cost)) != NULL)
+		return lc_bad(rd, why);
 	return 0;
 }
 
 
 static int lc_get_payload(struct lc_rd *rd, llmcost_snapshot *s)
 {
+	lc_i128 cost[LLMCOST_GROUPING_MAX];
 	struct lc_shape sh;
 	size_t i;
 
@@ -704,8 +765,9 @@ static int lc_get_payload(struct lc_rd *rd, llmcost_snapshot *s)
 		return 1;
 	if (lc_get_groupings(rd, s) || lc_get_groups(rd, &sh, s))
 		return -1;
+	lc_overflow_costs(s, cost);
 	for (i = 0; i < s->ngr; i++)
-		if (lc_get_heavy(rd, s, &s->gr[i]) != 0)
+		if (lc_get_heavy(rd, s, i, cost[i]) != 0)
 			return -1;
 	if (rd->p != rd->end)
 		return lc_bad(rd, "bytes after the last section");

@@ -3,6 +3,7 @@
  * merges in every order, all-or-nothing merges, and a loader that refuses
  * every truncated, corrupt or unknown-version input.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -640,6 +641,11 @@ struct group_spec {
 	int64_t total, contracted, effective, input_cost;
 	uint64_t bucket;	/* LLMCOST_BUCKET_NONE: no bucket start */
 	int64_t start;
+	/* the grouping's cap and counters, and what they hold */
+	uint64_t cap, k;
+	int64_t hh_total, hh_bound;
+	size_t hh_n;
+	struct { const char *key; int64_t count, error; } hh[2];
 };
 
 
@@ -674,8 +680,8 @@ static void one_group(struct craft *c, const struct group_spec *g)
 	put_u(c, 1);			/* groupings */
 	put_u(c, BIT(TEAM));
 	put_u(c, g->bucket);
-	put_u(c, 0);
-	put_u(c, 0);
+	put_u(c, g->k);
+	put_u(c, g->cap);
 	put_u(c, 1);			/* groups */
 	put_u(c, 0);			/* grouping */
 	put_u(c, g->flags);
@@ -703,9 +709,15 @@ static void one_group(struct craft *c, const struct group_spec *g)
 		put_u(c, 7);
 		put_u(c, g->sketch_count);
 	}
-	put_u(c, 0);			/* heavy: total, bound, n */
-	put_u(c, 0);
-	put_u(c, 0);
+	put_s(c, g->hh_total);		/* heavy: total, bound, n */
+	put_s(c, g->hh_bound);
+	put_u(c, g->hh_n);
+	for (i = 0; i < (int)g->hh_n; i++) {
+		put_u(c, strlen(g->hh[i].key) + 1);
+		put_raw(c, g->hh[i].key, strlen(g->hh[i].key) + 1);
+		put_s(c, g->hh[i].count);
+		put_s(c, g->hh[i].error);
+	}
 }
 
 
@@ -841,6 +853,158 @@ Test(snapshot, bucket_starts_outside_the_years_0001_to_9999_are_refused)
 				 "the years 0001 to 9999") != NULL, "%lld: %s",
 			  (long long)g.start, llmcost_last_error());
 	}
+}
+
+
+/* The counters count the overflow's priced cost N: N is at most the
+ * cost of the overflow groups, and the counters' lower bounds (count -
+ * error) add up to at most N. */
+Test(snapshot, heavy_hitters_beyond_the_overflow_are_refused)
+{
+	struct group_spec g = good_group;
+
+	/* one overflow group of $700 (in units), a cap of 1, 2 counters */
+	g.key = "";
+	g.key_len = 1;
+	g.flags = LLMCOST_GROUP_OVERFLOW;
+	g.total = g.contracted = g.effective = g.input_cost = 700;
+	g.cap = 1;
+	g.k = 2;
+	g.hh_total = 700;
+	g.hh_n = 2;
+	g.hh[0].key = "a";
+	g.hh[0].count = 400;
+	g.hh[1].key = "b";
+	g.hh[1].count = 300;
+	assert_crafted(&g, LLMCOST_OK, "counters that add up");
+	/* after a merge the counts may pass N, the lower bounds never */
+	g.hh[0].count = 500;
+	g.hh[0].error = 100;
+	g.hh_bound = 100;
+	assert_crafted(&g, LLMCOST_OK, "merged counters");
+	g.hh[0].error = 99;
+	assert_crafted(&g, LLMCOST_E_PARSE, "lower bounds past N");
+	cr_assert(strstr(llmcost_last_error(), "heavy-hitter lower bounds "
+			 "add up to more than their total") != NULL, "%s",
+		  llmcost_last_error());
+	g.hh[0].error = 100;
+	g.hh_total = 701;
+	assert_crafted(&g, LLMCOST_E_PARSE, "N above the overflow cost");
+	cr_assert(strstr(llmcost_last_error(), "heavy-hitter total above "
+			 "the cost of the grouping's overflow groups") != NULL,
+		  "%s", llmcost_last_error());
+	/* counters, and no overflow group to have fed them */
+	g.hh_total = 700;
+	g.key = "t";
+	g.key_len = 2;
+	g.flags = 0;
+	assert_crafted(&g, LLMCOST_E_PARSE, "counters without overflow");
+	/* a counter that holds nothing */
+	g = good_group;
+	g.cap = 1;
+	g.k = 2;
+	g.hh_n = 1;
+	g.hh[0].key = "a";
+	assert_crafted(&g, LLMCOST_E_PARSE, "a counter of zero");
+	cr_assert(strstr(llmcost_last_error(), "heavy-hitter count out of "
+			 "its bounds") != NULL, "%s", llmcost_last_error());
+}
+
+
+/* What the live counters and merges really make passes those checks:
+ * rollups at rest and merges of them (and below, snapshots taken while
+ * adds go on). */
+Test(snapshot, merged_capped_snapshots_load_back)
+{
+	static const uint32_t ks[] = { 0, 1, 3, 40 };
+	static const uint64_t caps[] = { 1, 5, 30 };
+	llmcost_snapshot *a, *b, *c, *m = NULL, *back = NULL;
+	unsigned char *buf;
+	size_t i, j, len;
+
+	rows = 300;
+	for (i = 0; i < LC_ARRAY_LEN(ks); i++)
+		for (j = 0; j < LC_ARRAY_LEN(caps); j++) {
+			a = snap_of(0, caps[j], ks[i]);
+			b = snap_of(1, caps[(j + 1) % 3], ks[(i + 1) % 4]);
+			c = snap_of(2, caps[j], ks[i]);
+			cr_assert_eq(llmcost_snapshot_new(&m), LLMCOST_OK);
+			merge(m, a);
+			merge(m, b);
+			merge(m, c);
+			merge(m, a);
+			buf = bytes_of(m, &len);
+			cr_assert_eq(llmcost_snapshot_load(&back, buf, len),
+				     LLMCOST_OK, "k %u, cap %llu: %s",
+				     (unsigned)ks[i],
+				     (unsigned long long)caps[j],
+				     llmcost_last_error());
+			llmcost_snapshot_free(back);
+			free(buf);
+			llmcost_snapshot_free(a);
+			llmcost_snapshot_free(b);
+			llmcost_snapshot_free(c);
+			llmcost_snapshot_free(m);
+		}
+	rows = ROWS;
+}
+
+
+struct racer {
+	llmcost_rollup *r;
+	int failed;
+	int done;
+};
+
+
+static void *race_adds(void *p)
+{
+	struct racer *x = p;
+	llmcost_record rec;
+	llmcost_cost cost;
+	unsigned n;
+
+	for (n = 0; n < 100000; n++) {
+		row_make(n % REPLICAS, n, &rec, &cost);
+		if (llmcost_rollup_add(x->r, &rec, &cost) != LLMCOST_OK)
+			x->failed = 1;
+	}
+	__atomic_store_n(&x->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+
+/* A snapshot copies the counters before the groups, so one taken while
+ * adds go on may find more in the overflow groups than the counters saw,
+ * never less: it loads back. */
+Test(snapshot, snapshots_taken_during_adds_load_back)
+{
+	llmcost_rollup_options o;
+	struct racer x = { NULL, 0, 0 };
+	llmcost_snapshot *s = NULL, *back = NULL;
+	unsigned char *buf;
+	pthread_t t;
+	size_t len;
+	int i;
+
+	names_make();
+	options_make(&o, 4, 3);
+	cr_assert_eq(llmcost_rollup_new_with(&x.r, &o), LLMCOST_OK);
+	cr_assert_eq(pthread_create(&t, NULL, race_adds, &x), 0);
+	for (i = 0; !__atomic_load_n(&x.done, __ATOMIC_ACQUIRE); i++) {
+		cr_assert_eq(llmcost_rollup_snapshot(x.r, &s), LLMCOST_OK);
+		buf = bytes_of(s, &len);
+		cr_assert_eq(llmcost_snapshot_load(&back, buf, len),
+			     LLMCOST_OK, "snapshot %d: %s", i,
+			     llmcost_last_error());
+		llmcost_snapshot_free(back);
+		llmcost_snapshot_free(s);
+		free(buf);
+	}
+	pthread_join(t, NULL);
+	cr_assert_eq(x.failed, 0);
+	cr_log_info("%d snapshots during the adds", i);
+	llmcost_rollup_free(x.r);
 }
 
 

@@ -587,6 +587,24 @@ Test(snapshot_json, money_no_price_can_make_is_refused)
 }
 
 
+/* The counters against the overflow groups, once both are read: the
+ * counters' total at most the groups' cost, their lower bounds adding up
+ * to at most that total. */
+Test(snapshot_json, heavy_hitters_beyond_the_overflow_are_refused)
+{
+	expect_edit_refused("\"overflow\":{\"cost\":\"0.005\"",
+			    "\"overflow\":{\"cost\":\"1000\"",
+			    LLMCOST_E_PARSE, "snapshot JSON: groupings[1]."
+			    "overflow: heavy-hitter total above the cost of "
+			    "the grouping's overflow groups");
+	expect_edit_refused("{\"user\":\"bo\"},\"cost\":\"0.002\"",
+			    "{\"user\":\"bo\"},\"cost\":\"0.003\"",
+			    LLMCOST_E_PARSE, "snapshot JSON: groupings[1]."
+			    "overflow: heavy-hitter lower bounds add up to "
+			    "more than their total");
+}
+
+
 Test(snapshot_json, bad_counts_are_refused)
 {
 	expect_edit_refused("\"records\":1,", "\"records\":-1,",
