@@ -197,6 +197,14 @@ LC_HIDDEN int lc_read_file(const char *path, size_t max, char **text,
  * into Unix epoch milliseconds.  LLMCOST_OK or LLMCOST_E_PARSE. */
 LC_HIDDEN int lc_time_parse(const char *s, size_t len, int64_t *ms);
 
+/* The times a log may give, in epoch ms: 0001-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59.999Z, the four-digit years from 1. */
+#define LC_TIME_MIN_MS INT64_C(-62135596800000)
+#define LC_TIME_MAX_MS INT64_C(253402300799999)
+
+/* 1 if ms lies in the years 0001 to 9999 (above), else 0. */
+LC_HIDDEN int lc_time_in_years(int64_t ms);
+
 /* Formats epoch ms as "2025-05-30T21:46:11Z" (fraction only if non-zero
  * milliseconds: ".123Z").  Returns length or -1. */
 LC_HIDDEN int lc_time_format(int64_t ms, char *buf, size_t size);

@@ -515,6 +515,53 @@ static void lc_delta_money(const llmcost_cost *cost, struct lc_sums *d)
 }
 
 
+/* A priced cost as llmcost_price() makes it: no negative money, the
+ * total the exact sum of the components, and the contracted cost that of
+ * the contracted components.  The last is held only to a caller who
+ * fills contracted_component (any not zero): costs built by hand before
+ * that field was there set contracted_cost alone, and the rollup keeps
+ * no contracted component.  Sums of such costs keep the first two rules,
+ * which the snapshot readers check (lc_sums_check). */
+static int lc_cost_check(const llmcost_cost *cost)
+{
+	size_t has_cc = offsetof(llmcost_cost, contracted_component) +
+			sizeof(cost->contracted_component);
+	lc_i128 sum = 0, csum = 0, v;
+	int c, bad = 0, cbad = 0, filled = 0;
+
+	if (lc_money_to_i128(cost->total) < 0 ||
+	    lc_money_to_i128(cost->contracted_cost) < 0 ||
+	    lc_money_to_i128(cost->effective_cost) < 0)
+		return lc_error(LLMCOST_E_INVALID, "rollup: cost has a "
+				"negative total, contracted or effective "
+				"cost");
+	for (c = 0; c < LLMCOST_C_COUNT; c++) {
+		v = lc_money_to_i128(cost->component[c]);
+		if (v < 0)
+			return lc_error(LLMCOST_E_INVALID, "rollup: cost "
+					"component %s is negative",
+					llmcost_component_name(c));
+		bad |= lc_i128_add(sum, v, &sum);
+		v = cost->struct_size >= has_cc ?
+			lc_money_to_i128(cost->contracted_component[c]) : 0;
+		if (v < 0)
+			return lc_error(LLMCOST_E_INVALID, "rollup: contracted "
+					"component %s is negative",
+					llmcost_component_name(c));
+		filled |= v != 0;
+		cbad |= lc_i128_add(csum, v, &csum);
+	}
+	if (bad || sum != lc_money_to_i128(cost->total))
+		return lc_error(LLMCOST_E_INVALID, "rollup: cost total is "
+				"not the sum of its components");
+	if (filled &&
+	    (cbad || csum != lc_money_to_i128(cost->contracted_cost)))
+		return lc_error(LLMCOST_E_INVALID, "rollup: contracted cost "
+				"is not the sum of its contracted components");
+	return LLMCOST_OK;
+}
+
+
 /* Checks record and cost and turns them into the sums to add. */
 static int lc_delta_make(const llmcost_record *rec, const llmcost_cost *cost,
 			 struct lc_add *a)
@@ -522,6 +569,8 @@ static int lc_delta_make(const llmcost_record *rec, const llmcost_cost *cost,
 	int priced = 0;
 	int rc = lc_classify(cost->status, &priced);
 
+	if (rc == LLMCOST_OK && priced)
+		rc = lc_cost_check(cost);
 	if (rc != LLMCOST_OK)
 		return rc;
 	rc = lc_record_check_full(rec);
@@ -543,6 +592,13 @@ static int lc_starts_make(const llmcost_rollup *r, int64_t ms,
 {
 	int b, rc;
 
+	/* A bucket outside the years a log may give could not be read back
+	 * from a snapshot, nor named as a day. */
+	if ((r->buckets & ~(1u << LLMCOST_BUCKET_NONE)) != 0 &&
+	    ms != LLMCOST_TIME_UNKNOWN && !lc_time_in_years(ms))
+		return lc_error(LLMCOST_E_RANGE, "rollup: timestamp_ms %lld "
+				"lies outside the years 0001 to 9999",
+				(long long)ms);
 	for (b = 0; b < LLMCOST_BUCKET_COUNT; b++) {
 		a->start[b] = LLMCOST_TIME_UNKNOWN;
 		if (!(r->buckets & (1u << b)))

@@ -473,7 +473,10 @@ LC_HIDDEN extern const char *const lc_unit_names[LLMCOST_U_COUNT];
  *                 (its key is already in s's pool);
  *   heavy totals: the counters' total and bound;
  *   heavy entry:  its bounds, and its order after s's last entry if that
- *                 belongs to gr (gr->hh_first set). */
+ *                 belongs to gr (gr->hh_first set);
+ *   heavy fit:    grouping gi's counters (all read) against the cost of
+ *                 its overflow groups (all read), from
+ *                 lc_overflow_costs(). */
 LC_HIDDEN const char *lc_check_grouping(const llmcost_snapshot *s,
 					size_t i);
 LC_HIDDEN const char *lc_check_sketch(const lc_sk_entry *e, size_t n,
@@ -484,5 +487,9 @@ LC_HIDDEN const char *lc_check_heavy_totals(const struct lc_sgrouping *gr);
 LC_HIDDEN const char *lc_check_heavy_entry(const llmcost_snapshot *s,
 					   const struct lc_sgrouping *gr,
 					   const struct lc_hh_entry *e);
+LC_HIDDEN void lc_overflow_costs(const llmcost_snapshot *s,
+				 lc_i128 cost[LLMCOST_GROUPING_MAX]);
+LC_HIDDEN const char *lc_check_heavy_fit(const llmcost_snapshot *s,
+					 size_t gi, lc_i128 overflow_cost);
 
 #endif /* LLMCOST_ROLLUP_H */

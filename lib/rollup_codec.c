@@ -17,10 +17,14 @@
  * builds into a fresh snapshot and hands it over only when all is well.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rollup.h"
@@ -304,6 +308,9 @@ const char *lc_check_group(const llmcost_snapshot *s,
 	if ((g->flags & LLMCOST_GROUP_OVERFLOW) &&
 	    !lc_key_is_empty(s->keys + g->key_off, g->key_len))
 		return "overflow group with a key";
+	if (g->bucket_start != LLMCOST_TIME_UNKNOWN &&
+	    !lc_time_in_years(g->bucket_start))
+		return "bucket start outside the years 0001 to 9999";
 	if (!lc_bucket_is_start((int)gr->bucket, g->bucket_start))
 		return "bucket start does not fit its bucket";
 	if (lc_sums_check(&g->sums, &why) != 0)
@@ -329,8 +336,10 @@ const char *lc_check_heavy_entry(const llmcost_snapshot *s,
 {
 	const struct lc_hh_entry *prev;
 
-	if (e->error < 0 || e->error > e->count || e->count > gr->hh_total ||
-	    e->count < gr->hh_bound)
+	/* A counter holds some weight (each add's is above zero), at most
+	 * all of it. */
+	if (e->error < 0 || e->error > e->count || e->count <= 0 ||
+	    e->count > gr->hh_total || e->count < gr->hh_bound)
 		return "heavy-hitter count out of its bounds";
 	if (s->nhh == gr->hh_first)
 		return NULL;
@@ -338,6 +347,61 @@ const char *lc_check_heavy_entry(const llmcost_snapshot *s,
 	if (lc_key_cmp(s->keys + prev->key_off, prev->key_len,
 		       s->keys + e->key_off, e->key_len) >= 0)
 		return "heavy hitters out of order";
+	return NULL;
+}
+
+
+/* Saturates at LC_I128_MAX: the sum is only ever compared with a total
+ * that cannot exceed it. */
+void lc_overflow_costs(const llmcost_snapshot *s,
+		       lc_i128 cost[LLMCOST_GROUPING_MAX])
+{
+	size_t i;
+
+	for (i = 0; i < LLMCOST_GROUPING_MAX; i++)
+		cost[i] = 0;
+	for (i = 0; i < s->ng; i++) {
+		const struct lc_sgroup *g = &s->g[i];
+
+		if (!(g->flags & LLMCOST_GROUP_OVERFLOW) ||
+		    g->grouping >= LLMCOST_GROUPING_MAX)
+			continue;
+		if (lc_i128_add(cost[g->grouping], g->sums.m[LC_M_TOTAL],
+				&cost[g->grouping]) != 0)
+			cost[g->grouping] = LC_I128_MAX;
+	}
+}
+
+
+/* What the counters know of the overflow cost N they were fed
+ * (rollup_heavy.c), that merges keep:
+ *   - N is at most the priced cost of the grouping's overflow groups:
+ *     equal in a rollup at rest, and a snapshot taken while adds go on
+ *     copies the counters before the groups, so the groups may hold
+ *     more, never less.  Merges add both sides.
+ *   - count - error is at most a key's true weight, which merges add
+ *     (a side that does not track the key adds m - m = 0), so these
+ *     lower bounds add up to at most N.
+ * The counts themselves may add up to more than N after a merge (an
+ * untracked side adds its m), so no more than that is sure. */
+const char *lc_check_heavy_fit(const llmcost_snapshot *s, size_t gi,
+			       lc_i128 overflow_cost)
+{
+	const struct lc_sgrouping *gr = &s->gr[gi];
+	lc_i128 low = 0;
+	size_t i;
+
+	if (gr->hh_total > overflow_cost)
+		return "heavy-hitter total above the cost of the grouping's "
+		       "overflow groups";
+	for (i = 0; i < gr->hh_count; i++) {
+		const struct lc_hh_entry *e = &s->hh[gr->hh_first + i];
+
+		if (lc_i128_add(low, e->count - e->error, &low) != 0 ||
+		    low > gr->hh_total)
+			return "heavy-hitter lower bounds add up to more "
+			       "than their total";
+	}
 	return NULL;
 }
 
@@ -657,9 +721,10 @@ static int lc_get_groups(struct lc_rd *rd, const struct lc_shape *sh,
 }
 
 
-static int lc_get_heavy(struct lc_rd *rd, llmcost_snapshot *s,
-			struct lc_sgrouping *gr)
+static int lc_get_heavy(struct lc_rd *rd, llmcost_snapshot *s, size_t gi,
+			lc_i128 overflow_cost)
 {
+	struct lc_sgrouping *gr = &s->gr[gi];
 	struct lc_hh_entry e;
 	const char *why;
 	uint32_t n, i;
@@ -681,12 +746,15 @@ static int lc_get_heavy(struct lc_rd *rd, llmcost_snapshot *s,
 			return lc_nomem(rd);
 	}
 	gr->hh_count = n;
+	if ((why = lc_check_heavy_fit(s, gi, overflow_cost)) != NULL)
+		return lc_bad(rd, why);
 	return 0;
 }
 
 
 static int lc_get_payload(struct lc_rd *rd, llmcost_snapshot *s)
 {
+	lc_i128 cost[LLMCOST_GROUPING_MAX];
 	struct lc_shape sh;
 	size_t i;
 
@@ -697,8 +765,9 @@ static int lc_get_payload(struct lc_rd *rd, llmcost_snapshot *s)
 		return 1;
 	if (lc_get_groupings(rd, s) || lc_get_groups(rd, &sh, s))
 		return -1;
+	lc_overflow_costs(s, cost);
 	for (i = 0; i < s->ngr; i++)
-		if (lc_get_heavy(rd, s, &s->gr[i]) != 0)
+		if (lc_get_heavy(rd, s, i, cost[i]) != 0)
 			return -1;
 	if (rd->p != rd->end)
 		return lc_bad(rd, "bytes after the last section");
@@ -908,32 +977,164 @@ static int lc_write_all(int fd, const char *p, size_t len)
 }
 
 
-/* Writes data to path through a temporary file and a rename. */
-static int lc_file_replace(const char *path, const char *data, size_t len)
+/* A temporary file goes next to OUT, named after OUT's base name cut
+ * short enough that the name fits NAME_MAX: an OUT of up to NAME_MAX
+ * bytes is legal, and must not fail for its temporary's sake. */
+#ifndef NAME_MAX
+#define NAME_MAX 255
+#endif
+#define LC_TEMP_TAIL 7		/* "." and six letters */
+#define LC_TEMP_TRIES 64
+
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+
+static uint32_t lc_temp_seq;
+
+
+static int lc_io_fail(const char *path, const char *what, int err)
+{
+	return lc_error(LLMCOST_E_IO, "%s: %s%s%s", path, what,
+			what[0] != '\0' ? ": " : "", strerror(err));
+}
+
+
+/* Writes "." and six letters at p, different on each call. */
+static void lc_temp_tail(const char *path, char *p)
+{
+	static const char abc[] = "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	uint64_t x[3];
+	uint64_t h;
+	int i;
+
+	x[0] = (uint64_t)getpid();
+	x[1] = __atomic_add_fetch(&lc_temp_seq, 1, __ATOMIC_RELAXED);
+	x[2] = (uint64_t)(uintptr_t)&x ^ (uint64_t)time(NULL);
+	h = lc_hash(x, sizeof(x)) ^ lc_hash(path, strlen(path));
+	p[0] = '.';
+	for (i = 1; i <= 6; i++) {
+		p[i] = abc[h % (sizeof(abc) - 1)];
+		h /= sizeof(abc) - 1;
+	}
+	p[7] = '\0';
+}
+
+
+/* Creates a new file next to path, mode 0666 less the umask like any
+ * new file, keeping at most keep bytes of path's base name; its name
+ * goes to tmp (room for strlen(path) + 8).  The descriptor, or -1 with
+ * errno set. */
+static int lc_temp_open(const char *path, size_t keep, char *tmp)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+	size_t base = strlen(path) - dir;
+	int fd = -1, i;
+
+	if (base > keep)
+		base = keep;
+	memcpy(tmp, path, dir + base);
+	for (i = 0; i < LC_TEMP_TRIES && fd < 0; i++) {
+		lc_temp_tail(path, tmp + dir + base);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	return fd;
+}
+
+
+static int lc_write_close(int fd, const char *data, size_t len)
+{
+	int ok = lc_write_all(fd, data, len) == 0;
+	int err = errno;
+
+	if (close(fd) != 0 && ok) {
+		ok = 0;
+		err = errno;
+	}
+	errno = err;
+	return ok ? 0 : -1;
+}
+
+
+/* OUT is a regular file or none: a temporary file, then a rename, so
+ * that OUT is always whole.  An existing OUT's permission bits go to the
+ * temporary first. */
+static int lc_file_swap(const char *path, const char *data, size_t len,
+			const struct stat *old)
 {
 	size_t plen = strlen(path);
-	char *tmp = lc_malloc(plen + 8);
-	int fd, ok;
+	char *tmp = lc_malloc(plen + LC_TEMP_TAIL + 1);
+	int fd, rc = LLMCOST_OK;
 
 	if (tmp == NULL)
 		return lc_error(LLMCOST_E_NOMEM, "%s: no memory", path);
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", 8);
-	fd = mkstemp(tmp);
+	fd = lc_temp_open(path, NAME_MAX - LC_TEMP_TAIL, tmp);
+	if (fd < 0 && errno == ENAMETOOLONG)
+		fd = lc_temp_open(path, 8, tmp);
 	if (fd < 0) {
-		lc_error(LLMCOST_E_IO, "%s: %s", path, strerror(errno));
+		rc = lc_io_fail(path, "cannot create a temporary file next "
+				"to it", errno);
 		lc_free(tmp);
-		return LLMCOST_E_IO;
+		return rc;
 	}
-	ok = lc_write_all(fd, data, len) == 0 && fchmod(fd, 0644) == 0;
-	ok = close(fd) == 0 && ok;
-	ok = ok && rename(tmp, path) == 0;
-	if (!ok) {
-		lc_error(LLMCOST_E_IO, "%s: %s", path, strerror(errno));
+	if (old != NULL && fchmod(fd, old->st_mode & 07777) != 0) {
+		rc = lc_io_fail(path, "cannot set the mode of its temporary "
+				"file", errno);
+		close(fd);
+	} else if (lc_write_close(fd, data, len) != 0) {
+		rc = lc_io_fail(path, "cannot write", errno);
+	} else if (rename(tmp, path) != 0) {
+		rc = lc_io_fail(path, "cannot replace", errno);
+	}
+	if (rc != LLMCOST_OK)
 		unlink(tmp);
-	}
 	lc_free(tmp);
-	return ok ? LLMCOST_OK : LLMCOST_E_IO;
+	return rc;
+}
+
+
+/* OUT is something other than a regular file: a link, a FIFO, a device.
+ * It is written in place, as any program writing to it would, never
+ * replaced by a file; what cannot be written to is refused. */
+static int lc_file_into(const char *path, const char *data, size_t len,
+			const struct stat *st)
+{
+	int fd;
+
+	if (S_ISDIR(st->st_mode))
+		return lc_error(LLMCOST_E_IO, "%s: is a directory", path);
+	if (S_ISSOCK(st->st_mode))
+		return lc_error(LLMCOST_E_IO, "%s: is a socket; a snapshot "
+				"goes to a file, a FIFO or a device", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return lc_io_fail(path, "cannot open", errno);
+	if (lc_write_close(fd, data, len) != 0)
+		return lc_io_fail(path, "cannot write", errno);
+	return LLMCOST_OK;
+}
+
+
+/* Writes data to path: replaces a regular file whole, writes into
+ * anything else. */
+static int lc_file_replace(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+
+	if (path[0] == '\0')
+		return lc_error(LLMCOST_E_IO, "snapshot_save_file: empty "
+				"file name");
+	if (lstat(path, &st) == 0)
+		return S_ISREG(st.st_mode) ?
+			lc_file_swap(path, data, len, &st) :
+			lc_file_into(path, data, len, &st);
+	if (errno != ENOENT)
+		return lc_io_fail(path, "", errno);
+	return lc_file_swap(path, data, len, NULL);
 }
 
 

@@ -765,6 +765,29 @@ static int lc_jr_groups(struct lc_jr *jr, const cJSON *root)
 }
 
 
+/* Each grouping's counters against its overflow groups, once both are
+ * read (the groupings come first in the JSON). */
+static int lc_jr_heavy_fit(struct lc_jr *jr)
+{
+	lc_i128 cost[LLMCOST_GROUPING_MAX];
+	const char *why;
+	size_t i;
+
+	lc_overflow_costs(jr->s, cost);
+	for (i = 0; i < jr->s->ngr; i++) {
+		why = lc_check_heavy_fit(jr->s, i, cost[i]);
+		if (why == NULL)
+			continue;
+		lc_jr_leave(jr, 0);
+		lc_jr_enter(jr, "groupings");
+		lc_jr_enter_index(jr, i);
+		lc_jr_enter(jr, "overflow");
+		return lc_jr_fail(jr, LLMCOST_E_PARSE, "%s", why);
+	}
+	return LLMCOST_OK;
+}
+
+
 /* ---- the whole -------------------------------------------------------- */
 
 /* The format name, then the version: a file of another version is named
@@ -825,6 +848,8 @@ static int lc_jr_root(struct lc_jr *jr, const cJSON *root)
 	rc = lc_jr_groupings(jr, root);
 	if (rc == LLMCOST_OK)
 		rc = lc_jr_groups(jr, root);
+	if (rc == LLMCOST_OK)
+		rc = lc_jr_heavy_fit(jr);
 	if (rc != LLMCOST_OK)
 		return rc;
 	lc_snap_index(jr->s);

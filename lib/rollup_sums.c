@@ -138,6 +138,26 @@ static int lc_parts_fit(const struct lc_sums *s)
 }
 
 
+/* Priced costs have no negative money and a total that is the sum of
+ * their components (lc_cost_check in rollup.c), and so have their sums:
+ * NULL if s keeps both, else which it breaks. */
+static const char *lc_money_wrong(const struct lc_sums *s)
+{
+	lc_i128 sum = 0;
+	size_t i;
+
+	for (i = 0; i < LC_M_COUNT; i++)
+		if (s->m[i] < 0)
+			return "a cost is negative";
+	for (i = 0; i < LLMCOST_C_COUNT; i++)
+		if (lc_i128_add(sum, s->m[LC_M_COMPONENT + i], &sum) != 0)
+			return "cost components overflow";
+	if (sum != s->m[LC_M_TOTAL])
+		return "cost total is not the sum of its components";
+	return NULL;
+}
+
+
 static int lc_sums_zero(const struct lc_sums *s)
 {
 	size_t i;
@@ -171,5 +191,7 @@ int lc_sums_check(const struct lc_sums *s, const char **why)
 		*why = "token parts exceed their whole";
 	else if (n[LC_N_RECORDS] == 0 && !lc_sums_zero(s))
 		*why = "sums without records";
+	else
+		*why = lc_money_wrong(s);
 	return *why != NULL ? -1 : 0;
 }

@@ -162,6 +162,12 @@ int lc_time_parse(const char *s, size_t len, int64_t *out)
 }
 
 
+int lc_time_in_years(int64_t ms)
+{
+	return ms >= LC_TIME_MIN_MS && ms <= LC_TIME_MAX_MS;
+}
+
+
 int64_t lc_time_day_start(int64_t ms)
 {
 	int64_t day = ms / LC_MS_PER_DAY;

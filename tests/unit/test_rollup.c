@@ -392,7 +392,8 @@ Test(rollup, overflow_is_refused_and_group_unchanged)
 
 	/* Money overflows; tokens would fit. */
 	rec.input_tokens = 10;
-	cost_set(&cost, LLMCOST_C_INPUT, 1);
+	cost_blank(&cost, LLMCOST_OK);
+	cost_set(&cost, LLMCOST_C_INPUT, 6);
 	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_E_OVERFLOW);
 
 	g = group_get(r, 0);
@@ -409,6 +410,102 @@ Test(rollup, overflow_is_refused_and_group_unchanged)
 	cr_assert_eq(g.tokens[LLMCOST_T_INPUT], INT64_MAX);
 	cr_assert_eq(lc_money_to_i128(g.total), LC_I128_MAX);
 	cr_assert_eq(g.requests, 2);
+	llmcost_rollup_free(r);
+}
+
+
+/* Adds cost to a fresh rollup; expects LLMCOST_E_INVALID, an error
+ * saying detail, and no group. */
+static void expect_cost_refused(const llmcost_cost *cost, const char *detail)
+{
+	llmcost_rollup *r = rollup_make();
+	llmcost_record rec;
+
+	record_base(&rec, "t", "u", "f", "m", MAY30_10H);
+	cr_assert_eq(llmcost_rollup_add(r, &rec, cost), LLMCOST_E_INVALID,
+		     "%s", detail);
+	cr_assert(strstr(llmcost_last_error(), detail) != NULL,
+		  "error '%s' does not say '%s'", llmcost_last_error(),
+		  detail);
+	cr_assert_eq(llmcost_rollup_count(r), 0);
+	llmcost_rollup_free(r);
+}
+
+
+/* llmcost_price() never makes negative money, and its totals are the
+ * exact sums of their components: a cost that breaks either is refused
+ * before it can reach a sum. */
+Test(rollup, a_cost_price_cannot_make_is_refused)
+{
+	llmcost_rollup *r = rollup_make();
+	llmcost_record rec;
+	llmcost_cost cost;
+	int which;
+
+	cost_blank(&cost, LLMCOST_OK);
+	cost_set(&cost, LLMCOST_C_INPUT, UNITS(-5));
+	cost_set(&cost, LLMCOST_C_OUTPUT, UNITS(10));
+	cost.contracted_cost = cost.effective_cost = cost.total;
+	expect_cost_refused(&cost, "cost component input is negative");
+
+	cost_blank(&cost, LLMCOST_OK);
+	cost_set(&cost, LLMCOST_C_INPUT, UNITS(5));
+	cost_set(&cost, LLMCOST_C_OUTPUT, UNITS(-5));
+	expect_cost_refused(&cost, "cost component output is negative");
+
+	/* total, contracted and effective one at a time */
+	for (which = 0; which < 3; which++) {
+		llmcost_money *m[3] = { &cost.total, &cost.contracted_cost,
+					&cost.effective_cost };
+
+		cost_blank(&cost, LLMCOST_OK);
+		cost_set(&cost, LLMCOST_C_INPUT, UNITS(5));
+		cost.contracted_cost = cost.effective_cost = cost.total;
+		*m[which] = lc_money_from_i128(UNITS(-5));
+		expect_cost_refused(&cost, "negative total, contracted or "
+				    "effective cost");
+	}
+
+	cost_blank(&cost, LLMCOST_OK);
+	cost_set(&cost, LLMCOST_C_INPUT, UNITS(5));
+	cost.total = lc_money_from_i128(UNITS(1000));
+	expect_cost_refused(&cost, "cost total is not the sum of its "
+			    "components");
+
+	/* components that add past 2^127 cannot equal any total */
+	cost_blank(&cost, LLMCOST_OK);
+	cost.component[LLMCOST_C_INPUT] = lc_money_from_i128(LC_I128_MAX);
+	cost.component[LLMCOST_C_OUTPUT] = lc_money_from_i128(LC_I128_MAX);
+	cost.total = lc_money_from_i128(LC_I128_MAX);
+	expect_cost_refused(&cost, "cost total is not the sum");
+
+	cost_blank(&cost, LLMCOST_OK);
+	cost_set(&cost, LLMCOST_C_INPUT, UNITS(5));
+	cost.contracted_cost = cost.effective_cost = cost.total;
+	cost.contracted_component[LLMCOST_C_INPUT] =
+		lc_money_from_i128(UNITS(4));
+	expect_cost_refused(&cost, "contracted cost is not the sum of its "
+			    "contracted components");
+	cost.contracted_component[LLMCOST_C_INPUT] =
+		lc_money_from_i128(UNITS(-5));
+	expect_cost_refused(&cost, "contracted component input is "
+			    "negative");
+
+	/* The same cost with its contracted components right is taken, and
+	 * so is an unpriced one, whose money is not counted at all. */
+	record_base(&rec, "t", "u", "f", "m", MAY30_10H);
+	cost.contracted_component[LLMCOST_C_INPUT] =
+		lc_money_from_i128(UNITS(3));
+	cost.contracted_component[LLMCOST_C_OUTPUT] =
+		lc_money_from_i128(UNITS(2));
+	cost.effective_cost = lc_money_from_i128(UNITS(1));
+	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK, "%s",
+		     llmcost_last_error());
+	cost.status = LLMCOST_E_UNPRICED;
+	cost.total = lc_money_from_i128(UNITS(-7));
+	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK, "%s",
+		     llmcost_last_error());
+	cr_assert_eq(lc_money_to_i128(group_get(r, 0).total), UNITS(5));
 	llmcost_rollup_free(r);
 }
 
@@ -467,21 +564,49 @@ Test(rollup, same_day_shares_a_group)
 }
 
 
-Test(rollup, timestamp_without_a_day_is_refused)
+/* Day buckets exist for the years 0001 to 9999, the times a log may give:
+ * a snapshot refuses any other bucket start, so the rollup does too. */
+Test(rollup, timestamp_outside_the_years_0001_to_9999_is_refused)
 {
-	llmcost_rollup *r = rollup_make();
+	static const int64_t bad[] = {
+		INT64_MIN + 1, LC_TIME_MIN_MS - 1, LC_TIME_MAX_MS + 1,
+		INT64_MAX
+	};
+	llmcost_rollup *r = rollup_make(), *flat = NULL;
+	llmcost_rollup_options o;
 	llmcost_record rec;
 	llmcost_cost cost;
+	size_t i;
 
 	cost_blank(&cost, LLMCOST_OK);
-	record_base(&rec, "t", "u", "f", "m", INT64_MIN + 1);
-	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_E_RANGE);
-	rec.timestamp_ms = INT64_MAX;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		record_base(&rec, "t", "u", "f", "m", bad[i]);
+		cr_assert_eq(llmcost_rollup_add(r, &rec, &cost),
+			     LLMCOST_E_RANGE, "%lld", (long long)bad[i]);
+		cr_assert(strstr(llmcost_last_error(), "outside the years "
+				 "0001 to 9999") != NULL, "%s",
+			  llmcost_last_error());
+	}
+	cr_assert_eq(llmcost_rollup_count(r), 0);
+	record_base(&rec, "t", "u", "f", "m", LC_TIME_MAX_MS);
 	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK);
-	cr_assert_eq(llmcost_rollup_count(r), 1);
-	/* floor(INT64_MAX / 86400000) * 86400000 */
-	cr_assert_eq(group_get(r, 0).day_start_ms, 9223372036828800000LL);
+	rec.timestamp_ms = LC_TIME_MIN_MS;
+	cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK);
+	cr_assert_eq(llmcost_rollup_count(r), 2);
+	/* 9999-12-31 is day 2932896; 0001-01-01 is day -719162 */
+	cr_assert_eq(group_get(r, 0).day_start_ms, 2932896LL * DAY_MS);
+	cr_assert_eq(group_get(r, 1).day_start_ms, -719162LL * DAY_MS);
 	llmcost_rollup_free(r);
+
+	/* Without a time bucket the time is not kept, and not judged. */
+	llmcost_rollup_options_init(&o);
+	llmcost_rollup_options_add(&o, LLMCOST_DIMS_DEFAULT,
+				   LLMCOST_BUCKET_NONE, 0, 0);
+	cr_assert_eq(llmcost_rollup_new_with(&flat, &o), LLMCOST_OK);
+	rec.timestamp_ms = INT64_MAX;
+	cr_assert_eq(llmcost_rollup_add(flat, &rec, &cost), LLMCOST_OK, "%s",
+		     llmcost_last_error());
+	llmcost_rollup_free(flat);
 }
 
 

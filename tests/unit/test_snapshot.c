@@ -3,6 +3,7 @@
  * merges in every order, all-or-nothing merges, and a loader that refuses
  * every truncated, corrupt or unknown-version input.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,7 +637,40 @@ struct group_spec {
 	const char *key;
 	size_t key_len;
 	uint64_t flags;
+	/* money, in units: total, contracted, effective, input component */
+	int64_t total, contracted, effective, input_cost;
+	uint64_t bucket;	/* LLMCOST_BUCKET_NONE: no bucket start */
+	int64_t start;
+	/* the grouping's cap and counters, and what they hold */
+	uint64_t cap, k;
+	int64_t hh_total, hh_bound;
+	size_t hh_n;
+	struct { const char *key; int64_t count, error; } hh[2];
 };
+
+
+/* A signed value as the format writes it (zigzag, then LEB128). */
+static void put_s(struct craft *c, int64_t v)
+{
+	put_u(c, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+
+static int64_t money_at(const struct group_spec *g, int i)
+{
+	switch (i) {
+	case LC_M_TOTAL:
+		return g->total;
+	case LC_M_CONTRACTED:
+		return g->contracted;
+	case LC_M_EFFECTIVE:
+		return g->effective;
+	case LC_M_COMPONENT + LLMCOST_C_INPUT:
+		return g->input_cost;
+	default:
+		return 0;
+	}
+}
 
 
 static void one_group(struct craft *c, const struct group_spec *g)
@@ -645,13 +679,13 @@ static void one_group(struct craft *c, const struct group_spec *g)
 
 	put_u(c, 1);			/* groupings */
 	put_u(c, BIT(TEAM));
-	put_u(c, LLMCOST_BUCKET_NONE);
-	put_u(c, 0);
-	put_u(c, 0);
+	put_u(c, g->bucket);
+	put_u(c, g->k);
+	put_u(c, g->cap);
 	put_u(c, 1);			/* groups */
 	put_u(c, 0);			/* grouping */
 	put_u(c, g->flags);
-	put_u(c, UINT64_MAX);		/* bucket start: zigzag(INT64_MIN) */
+	put_s(c, g->bucket == LLMCOST_BUCKET_NONE ? INT64_MIN : g->start);
 	put_u(c, g->key_len);
 	put_raw(c, g->key, g->key_len);
 	put_u(c, g->records);
@@ -664,7 +698,7 @@ static void one_group(struct craft *c, const struct group_spec *g)
 	for (i = 3; i < LLMCOST_T_COUNT + LLMCOST_U_COUNT; i++)
 		put_u(c, 0);
 	for (i = 0; i < LC_M_COUNT; i++)
-		put_u(c, 0);
+		put_s(c, money_at(g, i));
 	put_u(c, g->sketch_count ? 1 : 0);	/* input sketch */
 	if (g->sketch_count) {
 		put_u(c, 5);
@@ -675,9 +709,15 @@ static void one_group(struct craft *c, const struct group_spec *g)
 		put_u(c, 7);
 		put_u(c, g->sketch_count);
 	}
-	put_u(c, 0);			/* heavy: total, bound, n */
-	put_u(c, 0);
-	put_u(c, 0);
+	put_s(c, g->hh_total);		/* heavy: total, bound, n */
+	put_s(c, g->hh_bound);
+	put_u(c, g->hh_n);
+	for (i = 0; i < (int)g->hh_n; i++) {
+		put_u(c, strlen(g->hh[i].key) + 1);
+		put_raw(c, g->hh[i].key, strlen(g->hh[i].key) + 1);
+		put_s(c, g->hh[i].count);
+		put_s(c, g->hh[i].error);
+	}
 }
 
 
@@ -750,6 +790,221 @@ Test(snapshot, impossible_sums_are_refused)
 	g.key_len = 1;
 	g.flags = 1;
 	assert_crafted(&g, LLMCOST_OK, "an empty overflow group key");
+}
+
+
+/* Costs come from llmcost_price(): never negative, a total that is the
+ * sum of its components; sums of them are the same. */
+Test(snapshot, money_no_price_can_make_is_refused)
+{
+	struct group_spec g = good_group;
+
+	g.total = g.contracted = g.effective = g.input_cost = 700;
+	assert_crafted(&g, LLMCOST_OK, "consistent money");
+	g.effective = 300;
+	assert_crafted(&g, LLMCOST_OK, "a commitment discount");
+	g.total = g.contracted = g.effective = -5000000000000000000LL;
+	assert_crafted(&g, LLMCOST_E_PARSE, "a negative total");
+	cr_assert(strstr(llmcost_last_error(), "a cost is negative") != NULL,
+		  "%s", llmcost_last_error());
+	g = good_group;
+	g.total = g.contracted = g.effective = 700;
+	g.input_cost = -700;
+	assert_crafted(&g, LLMCOST_E_PARSE, "a negative component");
+	g.input_cost = 700;
+	g.effective = -1;
+	assert_crafted(&g, LLMCOST_E_PARSE, "a negative effective cost");
+	g = good_group;
+	g.total = g.contracted = g.effective = 700;
+	g.input_cost = 701;
+	assert_crafted(&g, LLMCOST_E_PARSE, "components above the total");
+	cr_assert(strstr(llmcost_last_error(), "cost total is not the sum "
+			 "of its components") != NULL, "%s",
+		  llmcost_last_error());
+	g.input_cost = 699;
+	assert_crafted(&g, LLMCOST_E_PARSE, "components below the total");
+}
+
+
+/* Logs give times of the years 0001 to 9999 only, and a rollup takes no
+ * other: a bucket start outside them is refused. */
+Test(snapshot, bucket_starts_outside_the_years_0001_to_9999_are_refused)
+{
+	static const int64_t ok[] = {
+		LC_TIME_MIN_MS, LC_TIME_MAX_MS + 1 - DAY_MS, 0
+	};
+	static const int64_t bad[] = {
+		LC_TIME_MIN_MS - DAY_MS, LC_TIME_MAX_MS + 1,
+		LC_TIME_MAX_MS + 1 + 4 * DAY_MS, INT64_MIN + 3 * DAY_MS / 2,
+		9223372036828800000LL
+	};
+	struct group_spec g = good_group;
+	size_t i;
+
+	g.bucket = LLMCOST_BUCKET_DAY;
+	for (i = 0; i < LC_ARRAY_LEN(ok); i++) {
+		g.start = ok[i];
+		assert_crafted(&g, LLMCOST_OK, "a day of the years 1 to 9999");
+	}
+	for (i = 0; i < LC_ARRAY_LEN(bad); i++) {
+		g.start = bad[i] - (bad[i] % DAY_MS + DAY_MS) % DAY_MS;
+		assert_crafted(&g, LLMCOST_E_PARSE, "a day outside them");
+		cr_assert(strstr(llmcost_last_error(), "bucket start outside "
+				 "the years 0001 to 9999") != NULL, "%lld: %s",
+			  (long long)g.start, llmcost_last_error());
+	}
+}
+
+
+/* The counters count the overflow's priced cost N: N is at most the
+ * cost of the overflow groups, and the counters' lower bounds (count -
+ * error) add up to at most N. */
+Test(snapshot, heavy_hitters_beyond_the_overflow_are_refused)
+{
+	struct group_spec g = good_group;
+
+	/* one overflow group of $700 (in units), a cap of 1, 2 counters */
+	g.key = "";
+	g.key_len = 1;
+	g.flags = LLMCOST_GROUP_OVERFLOW;
+	g.total = g.contracted = g.effective = g.input_cost = 700;
+	g.cap = 1;
+	g.k = 2;
+	g.hh_total = 700;
+	g.hh_n = 2;
+	g.hh[0].key = "a";
+	g.hh[0].count = 400;
+	g.hh[1].key = "b";
+	g.hh[1].count = 300;
+	assert_crafted(&g, LLMCOST_OK, "counters that add up");
+	/* after a merge the counts may pass N, the lower bounds never */
+	g.hh[0].count = 500;
+	g.hh[0].error = 100;
+	g.hh_bound = 100;
+	assert_crafted(&g, LLMCOST_OK, "merged counters");
+	g.hh[0].error = 99;
+	assert_crafted(&g, LLMCOST_E_PARSE, "lower bounds past N");
+	cr_assert(strstr(llmcost_last_error(), "heavy-hitter lower bounds "
+			 "add up to more than their total") != NULL, "%s",
+		  llmcost_last_error());
+	g.hh[0].error = 100;
+	g.hh_total = 701;
+	assert_crafted(&g, LLMCOST_E_PARSE, "N above the overflow cost");
+	cr_assert(strstr(llmcost_last_error(), "heavy-hitter total above "
+			 "the cost of the grouping's overflow groups") != NULL,
+		  "%s", llmcost_last_error());
+	/* counters, and no overflow group to have fed them */
+	g.hh_total = 700;
+	g.key = "t";
+	g.key_len = 2;
+	g.flags = 0;
+	assert_crafted(&g, LLMCOST_E_PARSE, "counters without overflow");
+	/* a counter that holds nothing */
+	g = good_group;
+	g.cap = 1;
+	g.k = 2;
+	g.hh_n = 1;
+	g.hh[0].key = "a";
+	assert_crafted(&g, LLMCOST_E_PARSE, "a counter of zero");
+	cr_assert(strstr(llmcost_last_error(), "heavy-hitter count out of "
+			 "its bounds") != NULL, "%s", llmcost_last_error());
+}
+
+
+/* What the live counters and merges really make passes those checks:
+ * rollups at rest and merges of them (and below, snapshots taken while
+ * adds go on). */
+Test(snapshot, merged_capped_snapshots_load_back)
+{
+	static const uint32_t ks[] = { 0, 1, 3, 40 };
+	static const uint64_t caps[] = { 1, 5, 30 };
+	llmcost_snapshot *a, *b, *c, *m = NULL, *back = NULL;
+	unsigned char *buf;
+	size_t i, j, len;
+
+	rows = 300;
+	for (i = 0; i < LC_ARRAY_LEN(ks); i++)
+		for (j = 0; j < LC_ARRAY_LEN(caps); j++) {
+			a = snap_of(0, caps[j], ks[i]);
+			b = snap_of(1, caps[(j + 1) % 3], ks[(i + 1) % 4]);
+			c = snap_of(2, caps[j], ks[i]);
+			cr_assert_eq(llmcost_snapshot_new(&m), LLMCOST_OK);
+			merge(m, a);
+			merge(m, b);
+			merge(m, c);
+			merge(m, a);
+			buf = bytes_of(m, &len);
+			cr_assert_eq(llmcost_snapshot_load(&back, buf, len),
+				     LLMCOST_OK, "k %u, cap %llu: %s",
+				     (unsigned)ks[i],
+				     (unsigned long long)caps[j],
+				     llmcost_last_error());
+			llmcost_snapshot_free(back);
+			free(buf);
+			llmcost_snapshot_free(a);
+			llmcost_snapshot_free(b);
+			llmcost_snapshot_free(c);
+			llmcost_snapshot_free(m);
+		}
+	rows = ROWS;
+}
+
+
+struct racer {
+	llmcost_rollup *r;
+	int failed;
+	int done;
+};
+
+
+static void *race_adds(void *p)
+{
+	struct racer *x = p;
+	llmcost_record rec;
+	llmcost_cost cost;
+	unsigned n;
+
+	for (n = 0; n < 100000; n++) {
+		row_make(n % REPLICAS, n, &rec, &cost);
+		if (llmcost_rollup_add(x->r, &rec, &cost) != LLMCOST_OK)
+			x->failed = 1;
+	}
+	__atomic_store_n(&x->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+
+/* A snapshot copies the counters before the groups, so one taken while
+ * adds go on may find more in the overflow groups than the counters saw,
+ * never less: it loads back. */
+Test(snapshot, snapshots_taken_during_adds_load_back)
+{
+	llmcost_rollup_options o;
+	struct racer x = { NULL, 0, 0 };
+	llmcost_snapshot *s = NULL, *back = NULL;
+	unsigned char *buf;
+	pthread_t t;
+	size_t len;
+	int i;
+
+	names_make();
+	options_make(&o, 4, 3);
+	cr_assert_eq(llmcost_rollup_new_with(&x.r, &o), LLMCOST_OK);
+	cr_assert_eq(pthread_create(&t, NULL, race_adds, &x), 0);
+	for (i = 0; !__atomic_load_n(&x.done, __ATOMIC_ACQUIRE); i++) {
+		cr_assert_eq(llmcost_rollup_snapshot(x.r, &s), LLMCOST_OK);
+		buf = bytes_of(s, &len);
+		cr_assert_eq(llmcost_snapshot_load(&back, buf, len),
+			     LLMCOST_OK, "snapshot %d: %s", i,
+			     llmcost_last_error());
+		llmcost_snapshot_free(back);
+		llmcost_snapshot_free(s);
+		free(buf);
+	}
+	pthread_join(t, NULL);
+	cr_assert_eq(x.failed, 0);
+	cr_log_info("%d snapshots during the adds", i);
+	llmcost_rollup_free(x.r);
 }
 
 

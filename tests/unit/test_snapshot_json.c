@@ -232,15 +232,16 @@ Test(snapshot_json, merged_and_empty_snapshots_round_trip)
 }
 
 
-/* Times RFC 3339 cannot write, the largest cap, extreme sums. */
+/* The first and last hours of the years 0001 to 9999, the largest cap,
+ * extreme sums. */
 Test(snapshot_json, extreme_values_round_trip)
 {
 	static const int64_t times[] = {
-		-62167219200000LL,		/* 0000-01-01 */
-		-62167219200001LL,		/* a year before */
-		253402300799999LL,		/* end of 9999 */
-		253402300800000LL,		/* 10000-01-01 */
-		INT64_MAX / 2, -(INT64_MAX / 2), 0
+		LC_TIME_MIN_MS,			/* 0001-01-01 */
+		LC_TIME_MIN_MS + 3599999,	/* its first hour */
+		LC_TIME_MAX_MS,			/* end of 9999 */
+		LC_TIME_MAX_MS - 3600000,	/* an hour before */
+		0
 	};
 	llmcost_rollup_options o;
 	llmcost_rollup *r = NULL;
@@ -259,8 +260,9 @@ Test(snapshot_json, extreme_values_round_trip)
 		row_make(7, (unsigned)i, &rec, &cost);
 		rec.timestamp_ms = times[i];
 		rec.input_tokens = INT64_MAX / 16;
+		llmcost_cost_init(&cost);
 		cost.status = LLMCOST_OK;
-		cost.total = lc_money_from_i128(-(LC_I128_MAX / 64));
+		cost.total = lc_money_from_i128(LC_I128_MAX / 64);
 		cost.contracted_cost = cost.effective_cost = cost.total;
 		cost.component[LLMCOST_C_REQUEST] = cost.total;
 		cr_assert_eq(llmcost_rollup_add(r, &rec, &cost), LLMCOST_OK,
@@ -270,12 +272,14 @@ Test(snapshot_json, extreme_values_round_trip)
 	json = saved(s, LLMCOST_SNAPSHOT_JSON, &len);
 	cr_assert(strstr(json, "\"max_groups\":18446744073709551615,") !=
 		  NULL);
-	cr_assert(strstr(json, "\"bucket_start\":\"0000-01-01T00:00:00Z\"")
+	cr_assert(strstr(json, "\"bucket_start\":\"0001-01-01T00:00:00Z\"")
 		  != NULL, "%s", json);
 	cr_assert(strstr(json, "\"bucket_start\":\"9999-12-31T23:00:00Z\"")
 		  != NULL);
-	cr_assert(strstr(json, "\"bucket_start\":253402300800000,") != NULL);
-	cr_assert(strstr(json, "\"bucket_start\":-62167222800000,") != NULL);
+	cr_assert(strstr(json, "\"bucket_start\":\"9999-12-31T22:00:00Z\"")
+		  != NULL);
+	cr_assert(strstr(json, "\"bucket_start\":\"9999-12-01T00:00:00Z\"")
+		  != NULL);
 	assert_round_trip(s);
 	free(json);
 	llmcost_snapshot_free(s);
@@ -560,6 +564,48 @@ Test(snapshot_json, bad_money_is_refused)
 }
 
 
+/* The same money rules as the binary reader: no negative cost, and a
+ * total that is the sum of its components. */
+Test(snapshot_json, money_no_price_can_make_is_refused)
+{
+	expect_edit_refused("\"total\":\"0.006\",\"contracted\":\"0.006\","
+			    "\"effective\":\"0.006\",\"components\":{"
+			    "\"input\":\"0.006\"",
+			    "\"total\":\"-0.006\",\"contracted\":\"0.006\","
+			    "\"effective\":\"0.006\",\"components\":{"
+			    "\"input\":\"-0.006\"",
+			    LLMCOST_E_PARSE, "groups[0]: a cost is negative");
+	expect_edit_refused("\"effective\":\"0.006\"",
+			    "\"effective\":\"-0.006\"",
+			    LLMCOST_E_PARSE, "groups[0]: a cost is negative");
+	expect_edit_refused("\"input\":\"0.006\"", "\"input\":\"0.005\"",
+			    LLMCOST_E_PARSE, "groups[0]: cost total is not "
+			    "the sum of its components");
+	expect_edit_refused("\"input\":\"0.006\",\"cache_read\":\"0\"",
+			    "\"input\":\"0.006\",\"cache_read\":\"0.001\"",
+			    LLMCOST_E_PARSE, "groups[0]: cost total is not "
+			    "the sum of its components");
+}
+
+
+/* The counters against the overflow groups, once both are read: the
+ * counters' total at most the groups' cost, their lower bounds adding up
+ * to at most that total. */
+Test(snapshot_json, heavy_hitters_beyond_the_overflow_are_refused)
+{
+	expect_edit_refused("\"overflow\":{\"cost\":\"0.005\"",
+			    "\"overflow\":{\"cost\":\"1000\"",
+			    LLMCOST_E_PARSE, "snapshot JSON: groupings[1]."
+			    "overflow: heavy-hitter total above the cost of "
+			    "the grouping's overflow groups");
+	expect_edit_refused("{\"user\":\"bo\"},\"cost\":\"0.002\"",
+			    "{\"user\":\"bo\"},\"cost\":\"0.003\"",
+			    LLMCOST_E_PARSE, "snapshot JSON: groupings[1]."
+			    "overflow: heavy-hitter lower bounds add up to "
+			    "more than their total");
+}
+
+
 Test(snapshot_json, bad_counts_are_refused)
 {
 	expect_edit_refused("\"records\":1,", "\"records\":-1,",
@@ -728,6 +774,19 @@ Test(snapshot_json, times_are_checked)
 	expect_edit_refused("\"2025-05-30T00:00:00Z\"", "true",
 			    LLMCOST_E_PARSE, "groups[0].bucket_start: not a "
 			    "time");
+	/* Logs give times of the years 0001 to 9999 only, and so a rollup
+	 * takes only those: a day outside them is refused, whether as RFC
+	 * 3339 text or as epoch ms. */
+	expect_edit_refused("\"2025-05-30T00:00:00Z\"",
+			    "\"0000-12-31T00:00:00Z\"", LLMCOST_E_PARSE,
+			    "groups[0]: bucket start outside the years 0001 "
+			    "to 9999");
+	expect_edit_refused("\"2025-05-30T00:00:00Z\"", "253402300800000",
+			    LLMCOST_E_PARSE, "groups[0]: bucket start outside "
+			    "the years 0001 to 9999");
+	expect_edit_refused("\"2025-05-30T00:00:00Z\"", "-62167305600000",
+			    LLMCOST_E_PARSE, "groups[0]: bucket start outside "
+			    "the years 0001 to 9999");
 }
 
 
