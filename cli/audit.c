@@ -372,6 +372,7 @@ static void cli_audit_free(struct cli_audit *a)
 	size_t i, j;
 
 	llmcost_rollup_free(a->rollup);
+	cli_snap_heavy_free(a);
 	llmcost_snapshot_free(a->snap);
 	cli_view_free(&a->team);
 	cli_view_free(&a->user);
@@ -539,6 +540,8 @@ int cli_audit_snapshots(const struct cli_opts *o)
 		if (cli_views_build(a) != 0) {
 			cli_error("summing the snapshots failed: a sum is out "
 				  "of range or out of memory");
+			rc = CLI_EXIT_IO;
+		} else if (cli_snap_heavy_take(a) != 0) {
 			rc = CLI_EXIT_IO;
 		}
 	}

@@ -167,6 +167,12 @@ struct cli_audit {
 	 * views read; NULL for an audit of logs. */
 	llmcost_snapshot *snap;
 	size_t snap_grouping;
+	/* Its heaviest keys when its cap overflowed (has_heavy), taken
+	 * before any output so that a failure prints nothing. */
+	int has_heavy;
+	llmcost_heavy *heavy;
+	size_t n_heavy;
+	llmcost_money heavy_unlisted;
 };
 
 /* ---- views (audit_views.c) ------------------------------------------ */
@@ -287,8 +293,16 @@ void cli_jw_i128(struct cli_jw *w, const char *key, lc_i128 v);
 /* The "Snapshots" section that stands for the accounting. */
 void cli_snap_text_head(const struct cli_audit *a, FILE *fp);
 
-/* The heaviest keys of the views' grouping when its cap overflowed, as
- * cost ranges; nothing without overflow.  -1 out of memory. */
+/* Takes the heaviest keys of the views' grouping when its cap
+ * overflowed: at most --limit for text, all for JSON, in a list sized
+ * by the keys there are, not by --limit.  -1 on failure (reported). */
+int cli_snap_heavy_take(struct cli_audit *a);
+
+/* Frees what cli_snap_heavy_take() took. */
+void cli_snap_heavy_free(struct cli_audit *a);
+
+/* The heaviest keys as cost ranges; nothing without overflow.  -1 out
+ * of memory. */
 int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp);
 
 /* The same as the "heavy_hitters" member. */

@@ -74,41 +74,60 @@ static void cli_snap_facts(const struct cli_audit *a,
 }
 
 
-/* The heaviest keys of the views' grouping when its cap sent requests to
- * overflow: the costs the overflow row hides, as ranges. */
-struct cli_snap_heavy {
-	llmcost_heavy *v;
-	size_t n;
-	llmcost_money unlisted;
-};
+/* The keys a grouping's heavy list can hold: one per regular group at
+ * most (days of a key are summed) plus one per counter. */
+static size_t cli_snap_heavy_room(const llmcost_grouping_info *gi)
+{
+	uint64_t n = gi->groups + (uint64_t)gi->heavy_hitters;
+
+	return n < gi->groups || n > SIZE_MAX / sizeof(llmcost_heavy) ?
+	       SIZE_MAX / sizeof(llmcost_heavy) : (size_t)n;
+}
 
 
-/* 1 with the list, 0 if the grouping had no overflow, -1 on failure. */
-static int cli_snap_heavy(const struct cli_audit *a, size_t max,
-			  struct cli_snap_heavy *h)
+int cli_snap_heavy_take(struct cli_audit *a)
 {
 	llmcost_grouping_info gi;
-	size_t i;
+	size_t i, max;
+	int rc;
 
-	memset(h, 0, sizeof(*h));
 	llmcost_grouping_info_init(&gi);
 	if (llmcost_snapshot_grouping(a->snap, a->snap_grouping, &gi) !=
 	    LLMCOST_OK || gi.overflow_groups == 0)
 		return 0;
-	if (max == 0)
-		max = (size_t)gi.groups + gi.heavy_hitters;
-	h->v = calloc(max ? max : 1, sizeof(*h->v));
-	if (h->v == NULL)
-		return -1;
-	for (i = 0; i < max; i++)
-		llmcost_heavy_init(&h->v[i]);
-	if (llmcost_snapshot_heavy(a->snap, a->snap_grouping, h->v, max,
-				   &h->n, &h->unlisted) != LLMCOST_OK) {
-		free(h->v);
-		h->v = NULL;
+	max = cli_snap_heavy_room(&gi);
+	if (a->opts->format != CLI_FMT_JSON && a->opts->limit > 0 &&
+	    (unsigned long)a->opts->limit < max)
+		max = (size_t)a->opts->limit;
+	a->heavy = calloc(max ? max : 1, sizeof(*a->heavy));
+	if (a->heavy == NULL) {
+		cli_error("listing the heaviest keys of the capped grouping "
+			  "failed: out of memory");
 		return -1;
 	}
-	return 1;
+	for (i = 0; i < max; i++)
+		llmcost_heavy_init(&a->heavy[i]);
+	lc_error_clear();
+	rc = llmcost_snapshot_heavy(a->snap, a->snap_grouping, a->heavy, max,
+				    &a->n_heavy, &a->heavy_unlisted);
+	if (rc != LLMCOST_OK) {
+		cli_error("listing the heaviest keys of the capped grouping "
+			  "failed: %s", rc == LLMCOST_E_NOMEM ? "out of memory"
+			  : "a key's cost is out of range");
+		cli_snap_heavy_free(a);
+		return -1;
+	}
+	a->has_heavy = 1;
+	return 0;
+}
+
+
+void cli_snap_heavy_free(struct cli_audit *a)
+{
+	free(a->heavy);
+	a->heavy = NULL;
+	a->n_heavy = 0;
+	a->has_heavy = 0;
 }
 
 
@@ -127,32 +146,31 @@ int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp)
 		"team", "user", "feature", "model", "cost USD at least",
 		"at most"
 	};
-	struct cli_snap_heavy h;
+	const llmcost_heavy *v = a->heavy;
 	struct cli_table *tab;
 	char low[64], high[64];
 	const char *cells[6];
 	size_t i;
-	int rc = cli_snap_heavy(a, a->opts->limit > 0 ?
-				(size_t)a->opts->limit : 0, &h);
+	int rc = 0;
 
-	if (rc <= 0)
-		return rc;
+	if (!a->has_heavy)
+		return 0;
 	fputs("\nHeaviest keys of the capped grouping (days summed; a key's "
 	      "cost is exact from its groups plus, past the cap, a range "
 	      "from the heavy-hitter counters)\n", fp);
 	tab = cli_table_new(6, headers, "llllrr");
-	for (i = 0; i < h.n && rc >= 0; i++) {
-		cells[0] = h.v[i].key[LLMCOST_DIM_TEAM][0] ?
-			   h.v[i].key[LLMCOST_DIM_TEAM] : "(none)";
-		cells[1] = h.v[i].key[LLMCOST_DIM_USER][0] ?
-			   h.v[i].key[LLMCOST_DIM_USER] : "(none)";
-		cells[2] = h.v[i].key[LLMCOST_DIM_FEATURE][0] ?
-			   h.v[i].key[LLMCOST_DIM_FEATURE] : "(none)";
-		cells[3] = h.v[i].key[LLMCOST_DIM_MODEL][0] ?
-			   h.v[i].key[LLMCOST_DIM_MODEL] : "(none)";
-		cli_money_round(lc_money_to_i128(h.v[i].cost_low), 4, low,
+	for (i = 0; i < a->n_heavy && rc >= 0; i++) {
+		cells[0] = v[i].key[LLMCOST_DIM_TEAM][0] ?
+			   v[i].key[LLMCOST_DIM_TEAM] : "(none)";
+		cells[1] = v[i].key[LLMCOST_DIM_USER][0] ?
+			   v[i].key[LLMCOST_DIM_USER] : "(none)";
+		cells[2] = v[i].key[LLMCOST_DIM_FEATURE][0] ?
+			   v[i].key[LLMCOST_DIM_FEATURE] : "(none)";
+		cells[3] = v[i].key[LLMCOST_DIM_MODEL][0] ?
+			   v[i].key[LLMCOST_DIM_MODEL] : "(none)";
+		cli_money_round(lc_money_to_i128(v[i].cost_low), 4, low,
 				sizeof(low));
-		cli_money_round(lc_money_to_i128(h.v[i].cost_high), 4, high,
+		cli_money_round(lc_money_to_i128(v[i].cost_high), 4, high,
 				sizeof(high));
 		cells[4] = low;
 		cells[5] = high;
@@ -161,9 +179,9 @@ int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp)
 	if (rc >= 0)
 		cli_table_print(tab, fp);
 	cli_table_free(tab);
-	cli_money_round(lc_money_to_i128(h.unlisted), 4, high, sizeof(high));
+	cli_money_round(lc_money_to_i128(a->heavy_unlisted), 4, high,
+			sizeof(high));
 	fprintf(fp, "  any key not listed: at most %s USD\n", high);
-	free(h.v);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -278,34 +296,31 @@ static void cli_snap_json_grouping(struct cli_jw *w,
 
 void cli_snap_json_heavy(const struct cli_audit *a, struct cli_jw *w)
 {
-	struct cli_snap_heavy h;
+	const llmcost_heavy *v = a->heavy;
 	size_t i;
-	int d, rc = cli_snap_heavy(a, 0, &h);
+	int d;
 
-	if (rc < 0)
-		w->failed = 1;
-	if (rc <= 0)
+	if (!a->has_heavy)
 		return;
 	cli_jw_open(w, "heavy_hitters", '{');
 	cli_jw_money(w, "unlisted_at_most_usd",
-		     lc_money_to_i128(h.unlisted));
+		     lc_money_to_i128(a->heavy_unlisted));
 	cli_jw_open(w, "keys", '[');
-	for (i = 0; i < h.n; i++) {
+	for (i = 0; i < a->n_heavy; i++) {
 		cli_jw_open(w, NULL, '{');
 		for (d = 0; d < LLMCOST_DIM_COUNT; d++)
 			if (LLMCOST_DIMS_DEFAULT & LLMCOST_DIM_BIT(d))
 				cli_jw_str(w, llmcost_dim_name(d),
-					   h.v[i].key[d]);
+					   v[i].key[d]);
 		cli_jw_money(w, "cost_low_usd",
-			     lc_money_to_i128(h.v[i].cost_low));
+			     lc_money_to_i128(v[i].cost_low));
 		cli_jw_money(w, "cost_high_usd",
-			     lc_money_to_i128(h.v[i].cost_high));
-		cli_jw_bool(w, "exact", h.v[i].exact != 0);
+			     lc_money_to_i128(v[i].cost_high));
+		cli_jw_bool(w, "exact", v[i].exact != 0);
 		cli_jw_close(w, '}');
 	}
 	cli_jw_close(w, ']');
 	cli_jw_close(w, '}');
-	free(h.v);
 }
 
 

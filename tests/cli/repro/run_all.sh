@@ -24,7 +24,6 @@ run overflow_messages python3 overflow_messages.py "$L" "$d/good.snap" \
 	"$d/w"
 run long_out_name sh long_out_name.sh "$L" "$d/good.snap"
 run big_cap python3 big_cap.py "$L" "$d/good.snap" "$d/w"
-run heavy_limit sh heavy_limit.sh "$L" "$d/capped.snap"
 run merged_cap_text sh merged_cap_text.sh "$L" "$d/capped.snap" "$d/good.snap"
 run same_file_twice sh same_file_twice.sh "$L" "$top/examples/gateway.jsonl"
 run diff_controls sh diff_controls.sh "$L" "$top/examples/gateway.jsonl"
