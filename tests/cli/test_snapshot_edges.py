@@ -93,3 +93,91 @@ def test_the_limit_still_cuts_the_heavy_list(tmp_path):
     assert len(rows) == 1 and "0.0500" in rows[0]
     # The bound on a key left out covers the keys past the limit.
     assert "any key not listed: at most 0.0500 USD" in text.decode()
+
+
+# ---- many inputs ----------------------------------------------------------
+
+def distinct_log(path, n, first):
+    """n priced rows, each of its own user: n groups."""
+    with open(path, "w") as fp:
+        for i in range(first, first + n):
+            fp.write(json.dumps({
+                "timestamp": "2026-03-02T09:00:00Z",
+                "request_id": "r%d" % i, "team_id": "search",
+                "user_id": "u%06d" % i, "feature_name": "rag",
+                "provider": "openai", "model": "gpt-4o-mini",
+                "input_tokens": 1000 + i, "output_tokens": 10}) + "\n")
+
+
+def cpu_time(*args):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ok(*args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + \
+        (after.ru_stime - before.ru_stime)
+
+
+def test_many_inputs_merge_in_about_total_times_log_n(tmp_path):
+    parts, rows = 256, 250
+    snaps, logs = [], []
+    for k in range(parts):
+        log = str(tmp_path / ("p%03d.jsonl" % k))
+        distinct_log(log, rows, k * rows)
+        logs.append(log)
+        snaps.append(snapshot(tmp_path, "p%03d.snap" % k, log))
+    whole = snapshot(tmp_path, "whole.snap", *logs)
+    half = parts // 2
+    halves = [snapshot(tmp_path, "h0.snap", *logs[:half]),
+              snapshot(tmp_path, "h1.snap", *logs[half:])]
+    two = cpu_time("merge", *halves, "-o", str(tmp_path / "two.snap"))
+    many = cpu_time("merge", *snaps, "-o", str(tmp_path / "many.snap"))
+    with open(whole, "rb") as fp:
+        want = fp.read()
+    for name in ("two.snap", "many.snap"):
+        assert (tmp_path / name).read_bytes() == want, name
+    # Loading dominates a pairwise merge (each group is copied about
+    # log2(256) = 8 times, cheaply), so 256 inputs cost under twice what
+    # two halves of the same groups cost; adding each input to the
+    # running total copies each group about 128 times, ten times the cost.
+    assert many < 4 * two + 0.2, (many, two)
+
+
+def test_a_merge_failure_names_the_inputs_of_both_sides(tmp_path):
+    huge = gateway_snap(tmp_path, "huge")
+    fleet = snapshot(tmp_path, "fleet.snap", FLEET)
+    copy = str(tmp_path / "copy.snap")
+    with open(huge, "rb") as src, open(copy, "wb") as dst:
+        dst.write(src.read())
+    p = run("merge", huge, fleet, copy, "-o", str(tmp_path / "m.snap"))
+    assert p.returncode == 2
+    assert ("merging %s .. %s (inputs 1 to 2) with %s failed: "
+            % (huge, fleet, copy)).encode() in p.stderr, p.stderr
+
+
+# ---- the same file twice ------------------------------------------------
+
+@pytest.mark.parametrize("command", ["merge", "audit"])
+def test_the_same_file_twice_is_refused(tmp_path, command):
+    a = snapshot(tmp_path, "a.snap", FLEET)
+    other = snapshot(tmp_path, "other.snap", os.path.join(
+        SOURCE, "examples", "gateway.jsonl"))
+    link = str(tmp_path / "link.snap")
+    os.link(a, link)
+    sym = str(tmp_path / "sym.snap")
+    os.symlink(a, sym)
+    out = tmp_path / "m.snap"
+    for second in (a, link, sym):
+        if command == "merge":
+            p = run("merge", a, other, second, "-o", str(out))
+        else:
+            p = run("audit", "--snapshot", a, "--snapshot", other,
+                    "--snapshot", second)
+        assert p.returncode == 2 and p.stdout == b"", p.stderr
+        assert ("%s and %s are the same file" % (a, second)).encode() \
+            in p.stderr, p.stderr
+        assert not out.exists()
+    # Two files with the same bytes are two replicas' snapshots.
+    copy = str(tmp_path / "copy.snap")
+    with open(a, "rb") as src, open(copy, "wb") as dst:
+        dst.write(src.read())
+    ok("merge", a, copy, "-o", str(out))
