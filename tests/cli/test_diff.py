@@ -286,6 +286,23 @@ def test_snapshot_without_the_dimension_is_refused(tmp_path):
     assert b"no grouping by every --by dimension" in p.stderr
 
 
+@pytest.mark.parametrize("extra, named", [
+    (["--where", "team_id=nobody"], b"--where"),
+    (["--map", "team_id=team"], b"--map"),
+    (["--prices", "x.json"], b"--prices"),
+    (["no-such-file.jsonl"], b"'no-such-file.jsonl'"),
+    (["--baseline-snapshot", "{cur}"], b"'--baseline-snapshot'"),
+    (["--current-snapshot", "{base}"], b"'--current-snapshot'"),
+])
+def test_snapshots_refuse_what_they_cannot_apply(tmp_path, extra, named):
+    base, cur = snapshot_pair(tmp_path)
+    extra = [a.format(base=base, cur=cur) for a in extra]
+    p = run("--baseline-snapshot", base, "--current-snapshot", cur, *extra)
+    assert p.returncode == 1, p.stderr.decode()
+    assert p.stdout == b""
+    assert named in p.stderr, p.stderr
+
+
 def test_a_bad_snapshot_is_named(tmp_path):
     base, cur = snapshot_pair(tmp_path)
     with open(cur, "rb") as fp:
