@@ -21,7 +21,6 @@ run overflow_messages python3 overflow_messages.py "$L" "$d/good.snap" \
 run long_out_name sh long_out_name.sh "$L" "$d/good.snap"
 run big_cap python3 big_cap.py "$L" "$d/good.snap" "$d/w"
 run merged_cap_text sh merged_cap_text.sh "$L" "$d/capped.snap" "$d/good.snap"
-run diff_controls sh diff_controls.sh "$L" "$top/examples/gateway.jsonl"
 run py_nul_path env LLMCOST_LIBRARY="$B/libllmcost.so" python3 \
 	py_nul_path.py "$d/good.snap"
 rm -rf "$d"
