@@ -173,6 +173,11 @@ struct cli_audit {
 	llmcost_heavy *heavy;
 	size_t n_heavy;
 	llmcost_money heavy_unlisted;
+	/* The view ("team", "totals", ...), row key and sum that would
+	 * overflow when cli_views_build() returns -2. */
+	const char *bad_view;
+	const char *bad_row;
+	const char *bad_sum;
 };
 
 /* ---- views (audit_views.c) ------------------------------------------ */
@@ -181,7 +186,8 @@ struct cli_audit {
 #define CLI_OVERFLOW_KEY "(overflow)"
 
 /* Builds every view from the rollup's groups, or from the groups of
- * a->snap's grouping a->snap_grouping.  -1 on failure. */
+ * a->snap's grouping a->snap_grouping.  -1 out of memory; -2 if a sum
+ * would overflow, with a->bad_view, bad_row and bad_sum naming it. */
 int cli_views_build(struct cli_audit *a);
 
 /* Sorts the views for the writers and sets the team medians. */

@@ -181,3 +181,28 @@ def test_the_same_file_twice_is_refused(tmp_path, command):
     with open(a, "rb") as src, open(copy, "wb") as dst:
         dst.write(src.read())
     ok("merge", a, copy, "-o", str(out))
+
+
+# ---- what a failed sum says ---------------------------------------------
+
+def test_a_view_overflow_names_the_files_and_the_sum(tmp_path):
+    # ana and bo of gateway_snap's "huge" and "huge-bo" have 2^62 + 2^60
+    # requests each, in the same team: their sum does not fit in 64 bits.
+    ana, bo = gateway_snap(tmp_path, "huge"), gateway_snap(tmp_path,
+                                                           "huge-bo")
+    want = ("%s + %s: summing the snapshots failed: the requests of the "
+            "totals would overflow" % (ana, bo)).encode()
+    for fmt in ("text", "json"):
+        p = run("audit", "--snapshot", ana, bo, "--format", fmt)
+        assert p.returncode == 2 and p.stdout == b""
+        assert want in p.stderr, p.stderr
+        assert b"out of memory" not in p.stderr
+    both = str(tmp_path / "both.snap")
+    ok("merge", ana, bo, "-o", both)
+    fleet = snapshot(tmp_path, "fleet.snap", FLEET)
+    p = run("diff", "--baseline-snapshot", fleet, "--current-snapshot",
+            both)
+    assert p.returncode == 2 and p.stdout == b""
+    assert ("diff: %s: a sum (requests, retries, errors, tokens or cost) "
+            "of slice 'search' would overflow in the current period"
+            % both).encode() in p.stderr, p.stderr
