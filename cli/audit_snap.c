@@ -284,9 +284,11 @@ static void cli_snap_json_grouping(struct cli_jw *w,
 			cli_jw_str(w, NULL, llmcost_dim_name(d));
 	cli_jw_close(w, ']');
 	cli_jw_str(w, "bucket", llmcost_bucket_name((int)f->info.bucket));
-	cli_jw_int(w, "max_groups", (int64_t)f->info.max_groups);
-	cli_jw_int(w, "groups", (int64_t)f->info.groups);
-	cli_jw_int(w, "overflow_groups", (int64_t)f->info.overflow_groups);
+	/* Unsigned 64-bit counts: as 128-bit numbers, so that a cap of
+	 * 2^63 or more reads as the text shows it, not as negative. */
+	cli_jw_i128(w, "max_groups", (lc_i128)f->info.max_groups);
+	cli_jw_i128(w, "groups", (lc_i128)f->info.groups);
+	cli_jw_i128(w, "overflow_groups", (lc_i128)f->info.overflow_groups);
 	cli_jw_int(w, "overflow_requests", f->info.overflow_requests);
 	cli_jw_money(w, "overflow_cost_usd",
 		     lc_money_to_i128(f->info.overflow_cost));

@@ -62,8 +62,13 @@ static void cli_grouping_text(struct cli_buf *b,
 		cli_buf_puts(b, llmcost_bucket_name((int)gi->bucket));
 	}
 	if (gi->max_groups > 0) {
+		char cap[32];
+
+		/* Unsigned: a cap may be 2^63 or more. */
+		snprintf(cap, sizeof(cap), "%llu",
+			 (unsigned long long)gi->max_groups);
 		cli_buf_puts(b, " (cap ");
-		cli_buf_int(b, (int64_t)gi->max_groups);
+		cli_buf_puts(b, cap);
 		cli_buf_putc(b, ')');
 	}
 }

@@ -206,3 +206,20 @@ def test_a_view_overflow_names_the_files_and_the_sum(tmp_path):
     assert ("diff: %s: a sum (requests, retries, errors, tokens or cost) "
             "of slice 'search' would overflow in the current period"
             % both).encode() in p.stderr, p.stderr
+
+
+# ---- caps of 2^63 and more ----------------------------------------------
+
+def test_a_cap_past_2_63_reads_the_same_everywhere(tmp_path):
+    snap = gateway_snap(tmp_path, "bigcap")
+    cap = 2**64 - 1
+    text = ok("audit", "--snapshot", snap).stdout.decode()
+    assert "4 groups, cap %d\n" % cap in text
+    doc = json.loads(ok("audit", "--snapshot", snap, "--format",
+                        "json").stdout)
+    assert doc["snapshots"]["grouping"]["max_groups"] == cap
+    out = tmp_path / "m.json"
+    ok("merge", snap, "-o", str(out), "--format", "json")
+    caps = sorted(g["max_groups"] for g in
+                  json.loads(out.read_text())["groupings"])
+    assert caps == [2**63, cap]
