@@ -140,6 +140,18 @@ void cli_snap_text_absent(FILE *fp, const char *section)
 }
 
 
+/* Whether the views' grouping has a cap now; without one, its overflow
+ * row came from capped inputs of a merge. */
+static int cli_snap_capped(const struct cli_audit *a)
+{
+	llmcost_grouping_info gi;
+
+	llmcost_grouping_info_init(&gi);
+	return llmcost_snapshot_grouping(a->snap, a->snap_grouping, &gi) ==
+	       LLMCOST_OK && gi.max_groups > 0;
+}
+
+
 int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp)
 {
 	static const char *const headers[] = {
@@ -155,9 +167,10 @@ int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp)
 
 	if (!a->has_heavy)
 		return 0;
-	fputs("\nHeaviest keys of the capped grouping (days summed; a key's "
-	      "cost is exact from its groups plus, past the cap, a range "
-	      "from the heavy-hitter counters)\n", fp);
+	fprintf(fp, "\nHeaviest keys of the %s grouping (days summed; a "
+		"key's cost is exact from its groups plus, past the cap, a "
+		"range from the heavy-hitter counters)\n",
+		cli_snap_capped(a) ? "capped" : "merged, partly capped,");
 	tab = cli_table_new(6, headers, "llllrr");
 	for (i = 0; i < a->n_heavy && rc >= 0; i++) {
 		cells[0] = v[i].key[LLMCOST_DIM_TEAM][0] ?
@@ -199,29 +212,40 @@ static void cli_snap_text_files(const struct cli_audit *a, FILE *fp)
 }
 
 
+/* The grouping's cap and its overflow row.  A merge keeps the larger
+ * cap, no cap counting as the largest: a capped input merged with an
+ * uncapped one leaves "no cap" yet an overflow row, which is said. */
 static void cli_snap_text_cap(const struct cli_snap_facts *f, FILE *fp)
 {
 	char cost[64];
 
-	if (f->info.max_groups == 0) {
+	if (f->info.max_groups == 0 && f->info.overflow_groups == 0) {
 		fprintf(fp, "  grouping       team, user, feature, model by "
 			"day: %llu groups, no cap\n",
 			(unsigned long long)f->info.groups);
 		return;
 	}
-	fprintf(fp, "  grouping       team, user, feature, model by day: "
-		"%llu groups, cap %llu\n", (unsigned long long)f->info.groups,
-		(unsigned long long)f->info.max_groups);
+	if (f->info.max_groups == 0)
+		fprintf(fp, "  grouping       team, user, feature, model by "
+			"day: %llu groups, no cap, but merged from inputs of "
+			"which some were capped\n",
+			(unsigned long long)f->info.groups);
+	else
+		fprintf(fp, "  grouping       team, user, feature, model by "
+			"day: %llu groups, cap %llu\n",
+			(unsigned long long)f->info.groups,
+			(unsigned long long)f->info.max_groups);
 	if (f->info.overflow_groups == 0) {
 		fputs("  overflow       none: no group was past the cap\n", fp);
 		return;
 	}
 	cli_money_round(lc_money_to_i128(f->info.overflow_cost), 4, cost,
 			sizeof(cost));
-	fprintf(fp, "  overflow       %lld requests, %s USD past the cap, "
+	fprintf(fp, "  overflow       %lld requests, %s USD past the cap%s, "
 		"with no team, user, feature or model: the rows "
 		"\"" CLI_OVERFLOW_KEY "\" below\n",
-		(long long)f->info.overflow_requests, cost);
+		(long long)f->info.overflow_requests, cost,
+		f->info.max_groups == 0 ? " of a capped input" : "");
 }
 
 

@@ -223,3 +223,28 @@ def test_a_cap_past_2_63_reads_the_same_everywhere(tmp_path):
     caps = sorted(g["max_groups"] for g in
                   json.loads(out.read_text())["groupings"])
     assert caps == [2**63, cap]
+
+
+# ---- a capped input merged with an uncapped one ----------------------------
+
+def test_a_merge_of_capped_and_uncapped_says_what_it_holds(tmp_path):
+    capped = gateway_snap(tmp_path, "capped")
+    fleet = snapshot(tmp_path, "fleet.snap", FLEET)
+    merged = str(tmp_path / "m.snap")
+    ok("merge", capped, fleet, "-o", merged)
+    for args in ([merged], [capped, fleet]):
+        text = ok("audit", "--snapshot", *args).stdout.decode()
+        head = text.split("\nSnapshots")[1].split("\n\n")[0]
+        assert "no cap, but merged from inputs of which some were " \
+            "capped" in head
+        assert "overflow       2 requests, 0.0500 USD past the cap of a " \
+            "capped input" in head
+        assert "(overflow)" in text
+        assert "Heaviest keys of the capped grouping" not in text
+        assert "Heaviest keys of the merged, partly capped, grouping" \
+            in text
+    # A capped snapshot alone is described as before.
+    text = ok("audit", "--snapshot", capped).stdout.decode()
+    assert "groups, cap 2\n" in text
+    assert "2 requests, 0.0500 USD past the cap, with" in text
+    assert "Heaviest keys of the capped grouping" in text

@@ -17,7 +17,6 @@ run far_days python3 far_days.py "$L" "$d/good.snap" "$d/w"
 run negative_cost python3 negative_cost.py "$L" "$d/good.snap" "$d/w"
 run heavy_lies python3 heavy_lies.py "$L" "$d/capped.snap" "$d/w"
 run long_out_name sh long_out_name.sh "$L" "$d/good.snap"
-run merged_cap_text sh merged_cap_text.sh "$L" "$d/capped.snap" "$d/good.snap"
 run py_nul_path env LLMCOST_LIBRARY="$B/libllmcost.so" python3 \
 	py_nul_path.py "$d/good.snap"
 rm -rf "$d"
