@@ -38,7 +38,7 @@ struct cli_snap_facts {
 	lc_i128 records;
 	int64_t first_day;	/* LLMCOST_TIME_UNKNOWN: no dated group */
 	int64_t last_day;
-	int undated;		/* a group without a time */
+	lc_i128 undated;	/* requests of groups without a time */
 };
 
 
@@ -61,7 +61,7 @@ static void cli_snap_facts(const struct cli_audit *a,
 			continue;
 		f->records += g.records;
 		if (g.bucket_start_ms == LLMCOST_TIME_UNKNOWN) {
-			f->undated = 1;
+			f->undated += g.requests;
 			continue;
 		}
 		if (f->first_day == LLMCOST_TIME_UNKNOWN ||
@@ -252,7 +252,7 @@ static void cli_snap_text_cap(const struct cli_snap_facts *f, FILE *fp)
 void cli_snap_text_head(const struct cli_audit *a, FILE *fp)
 {
 	struct cli_snap_facts f;
-	char first[40], last[40], records[48];
+	char first[40], last[40], records[48], undated[48];
 
 	cli_snap_facts(a, &f);
 	fputs("\nSnapshots (sums saved by llmcost snapshot or by a gateway, "
@@ -273,8 +273,12 @@ void cli_snap_text_head(const struct cli_audit *a, FILE *fp)
 		cli_day_name(f.first_day, first, sizeof(first));
 		cli_day_name(f.last_day, last, sizeof(last));
 		fprintf(fp, "  period         %s .. %s (UTC days of the "
-			"groups)%s\n", first, last, f.undated ?
-			"; some requests had no time" : "");
+			"groups)", first, last);
+		if (f.undated != 0 && lc_i128_format(f.undated, undated,
+						     sizeof(undated)) >= 0)
+			fprintf(fp, "; %s request%s had no time", undated,
+				f.undated == 1 ? "" : "s");
+		fputc('\n', fp);
 	}
 	cli_snap_text_absent(fp, "Accounting (lines, rows, rejected rows, "
 			     "duplicates)");
@@ -366,7 +370,7 @@ void cli_snap_json_head(const struct cli_audit *a, struct cli_jw *w)
 	cli_jw_i128(w, "records", f.records);
 	cli_snap_json_day(w, "first_day", f.first_day);
 	cli_snap_json_day(w, "last_day", f.last_day);
-	cli_jw_bool(w, "undated_requests", f.undated);
+	cli_jw_i128(w, "undated_requests", f.undated);
 	cli_jw_close(w, '}');
 	cli_jw_open(w, "needs_logs", '[');
 	for (i = 0; i < LC_ARRAY_LEN(cli_needs_logs); i++)

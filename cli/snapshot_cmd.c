@@ -433,6 +433,8 @@ static int cli_merge_option(struct cli_merge_args *m, int argc, char **argv,
 	}
 	if (is_format)
 		return cli_merge_format(m, value);
+	if (m->output != NULL)
+		return cli_merge_usage("-o/--output given twice: '%s'", value);
 	m->output = value;
 	return 0;
 }

@@ -248,3 +248,37 @@ def test_a_merge_of_capped_and_uncapped_says_what_it_holds(tmp_path):
     assert "groups, cap 2\n" in text
     assert "2 requests, 0.0500 USD past the cap, with" in text
     assert "Heaviest keys of the capped grouping" in text
+
+
+# ---- small things -------------------------------------------------------
+
+def test_undated_requests_is_a_count(tmp_path):
+    log = tmp_path / "u.jsonl"
+    with open(FLEET) as fp:
+        lines = fp.readlines()[:3]
+    row = {"request_id": "u1", "team_id": "search", "user_id": "ana",
+           "model": "gpt-4o-mini", "input_tokens": 10,
+           "output_tokens": 1, "request_count": 3}
+    log.write_text("".join(lines) + json.dumps(row) + "\n")
+    snap = snapshot(tmp_path, "u.snap", str(log))
+    doc = json.loads(ok("audit", "--snapshot", snap, "--format",
+                        "json").stdout)
+    assert doc["snapshots"]["undated_requests"] == 3
+    assert "; 3 requests had no time\n" in ok(
+        "audit", "--snapshot", snap).stdout.decode()
+    dated = snapshot(tmp_path, "d.snap", FLEET)
+    doc = json.loads(ok("audit", "--snapshot", dated, "--format",
+                        "json").stdout)
+    assert doc["snapshots"]["undated_requests"] == 0
+
+
+@pytest.mark.parametrize("command", ["audit", "snapshot", "merge", "ledger"])
+def test_output_given_twice_is_a_usage_error(tmp_path, command):
+    first, second = str(tmp_path / "a.out"), str(tmp_path / "b.out")
+    src = FLEET
+    if command == "merge":
+        src = snapshot(tmp_path, "f.snap", FLEET)
+    p = run(command, src, "-o", first, "--output", second)
+    assert p.returncode == 1
+    assert b"-o/--output given twice" in p.stderr, p.stderr
+    assert not os.path.exists(first) and not os.path.exists(second)
