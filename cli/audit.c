@@ -468,19 +468,44 @@ static void cli_audit_finish(struct cli_audit *a)
 }
 
 
+/* The report is made in memory first and written only once whole, so
+ * a failure (out of memory in a table) prints nothing and leaves -o
+ * FILE as it was, never a report cut short. */
 static int cli_audit_write(const struct cli_opts *o, struct cli_audit *a)
 {
-	FILE *fp = cli_out_open(o);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	FILE *fp;
 	int rc, close_rc;
 
-	if (fp == NULL)
+	if (mem == NULL) {
+		cli_error("writing the audit failed: out of memory");
 		return CLI_EXIT_IO;
+	}
 	if (o->format == CLI_FMT_JSON)
-		rc = cli_audit_json(a, fp);
+		rc = cli_audit_json(a, mem);
 	else
-		rc = cli_audit_text(a, fp);
+		rc = cli_audit_text(a, mem);
+	if ((fflush(mem) != 0 || ferror(mem)) && rc == CLI_EXIT_OK) {
+		cli_error("writing the audit failed: out of memory");
+		rc = CLI_EXIT_IO;
+	}
+	fclose(mem);
+	if (rc != CLI_EXIT_OK) {
+		free(text);
+		return rc;
+	}
+	fp = cli_out_open(o);
+	if (fp == NULL) {
+		free(text);
+		return CLI_EXIT_IO;
+	}
+	if (len > 0)
+		fwrite(text, 1, len, fp);
+	free(text);
 	close_rc = cli_out_close(o, fp);
-	return rc != CLI_EXIT_OK ? rc : close_rc;
+	return close_rc;
 }
 
 
