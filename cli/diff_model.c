@@ -297,8 +297,13 @@ int diff_explain_all(struct diff_run *d)
 		diff_alongside(d, s);
 		if (llmcost_diff_explain(&s->side[0], &s->side[1], s->flags,
 					 &s->diff) != LLMCOST_OK) {
-			cli_error("diff: slice %s: %s", s->name,
-				  llmcost_last_error());
+			if (d->snap_path[0] != NULL)
+				cli_error("diff: %s and %s: slice '%s': %s",
+					  d->snap_path[0], d->snap_path[1],
+					  s->name, llmcost_last_error());
+			else
+				cli_error("diff: slice '%s': %s", s->name,
+					  llmcost_last_error());
 			return CLI_EXIT_IO;
 		}
 		s->material = diff_is_material(d, s);
