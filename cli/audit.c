@@ -372,6 +372,7 @@ static void cli_audit_free(struct cli_audit *a)
 	size_t i, j;
 
 	llmcost_rollup_free(a->rollup);
+	cli_snap_heavy_free(a);
 	llmcost_snapshot_free(a->snap);
 	cli_view_free(&a->team);
 	cli_view_free(&a->user);
@@ -467,19 +468,44 @@ static void cli_audit_finish(struct cli_audit *a)
 }
 
 
+/* The report is made in memory first and written only once whole, so
+ * a failure (out of memory in a table) prints nothing and leaves -o
+ * FILE as it was, never a report cut short. */
 static int cli_audit_write(const struct cli_opts *o, struct cli_audit *a)
 {
-	FILE *fp = cli_out_open(o);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	FILE *fp;
 	int rc, close_rc;
 
-	if (fp == NULL)
+	if (mem == NULL) {
+		cli_error("writing the audit failed: out of memory");
 		return CLI_EXIT_IO;
+	}
 	if (o->format == CLI_FMT_JSON)
-		rc = cli_audit_json(a, fp);
+		rc = cli_audit_json(a, mem);
 	else
-		rc = cli_audit_text(a, fp);
+		rc = cli_audit_text(a, mem);
+	if ((fflush(mem) != 0 || ferror(mem)) && rc == CLI_EXIT_OK) {
+		cli_error("writing the audit failed: out of memory");
+		rc = CLI_EXIT_IO;
+	}
+	fclose(mem);
+	if (rc != CLI_EXIT_OK) {
+		free(text);
+		return rc;
+	}
+	fp = cli_out_open(o);
+	if (fp == NULL) {
+		free(text);
+		return CLI_EXIT_IO;
+	}
+	if (len > 0)
+		fwrite(text, 1, len, fp);
+	free(text);
 	close_rc = cli_out_close(o, fp);
-	return rc != CLI_EXIT_OK ? rc : close_rc;
+	return close_rc;
 }
 
 
@@ -494,6 +520,65 @@ static int cli_audit_conclude(const struct cli_opts *o, struct cli_audit *a,
 	}
 	cli_audit_free(a);
 	return rc;
+}
+
+
+/* "a.snap", "a.snap + b.snap", "a.snap + b.snap + ... (5 snapshots)". */
+static void cli_snap_names(struct cli_buf *b, const struct cli_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_files && i < 2; i++) {
+		cli_buf_puts(b, i ? " + " : "");
+		cli_buf_puts(b, o->files[i]);
+	}
+	if (o->n_files == 3) {
+		cli_buf_puts(b, " + ");
+		cli_buf_puts(b, o->files[2]);
+	} else if (o->n_files > 3) {
+		cli_buf_puts(b, " + ... (");
+		cli_buf_int(b, (int64_t)o->n_files);
+		cli_buf_puts(b, " snapshots)");
+	}
+	cli_buf_putc(b, '\0');
+}
+
+
+/* Says why cli_views_build() failed: out of memory, or which sum of
+ * which row would overflow; the snapshots are named. */
+static void cli_views_error(const struct cli_audit *a)
+{
+	struct cli_buf names = { NULL, 0, 0, 0 };
+	struct cli_buf why = { NULL, 0, 0, 0 };
+
+	if (a->bad_sum == NULL) {
+		cli_buf_puts(&why, "out of memory");
+	} else {
+		cli_buf_puts(&why, "the ");
+		cli_buf_puts(&why, a->bad_sum);
+		if (strcmp(a->bad_view, "totals") == 0) {
+			cli_buf_puts(&why, " of the totals");
+		} else {
+			cli_buf_puts(&why, " of ");
+			cli_buf_puts(&why, a->bad_view);
+			cli_buf_puts(&why, " '");
+			cli_buf_puts(&why, a->bad_row);
+			cli_buf_putc(&why, '\'');
+		}
+		cli_buf_puts(&why, " would overflow");
+	}
+	cli_buf_putc(&why, '\0');
+	if (a->snap == NULL) {
+		cli_error("summing the rollup failed: %s", why.failed ?
+			  "out of memory" : why.p);
+	} else {
+		cli_snap_names(&names, a->opts);
+		cli_error("%s: summing the snapshots failed: %s",
+			  names.failed ? "(out of memory)" : names.p,
+			  why.failed ? "out of memory" : why.p);
+	}
+	cli_buf_free(&names);
+	cli_buf_free(&why);
 }
 
 
@@ -515,7 +600,7 @@ int cli_audit(const struct cli_opts *o, const llmcost_prices *prices)
 		return rc;
 	}
 	if (rc == CLI_EXIT_OK && cli_views_build(a) != 0) {
-		cli_error("summing the rollup failed: out of memory");
+		cli_views_error(a);
 		rc = CLI_EXIT_IO;
 	}
 	return cli_audit_conclude(o, a, rc);
@@ -537,8 +622,9 @@ int cli_audit_snapshots(const struct cli_opts *o)
 		a->snap_grouping = (size_t)cli_snapshot_default_grouping(
 			a->snap);
 		if (cli_views_build(a) != 0) {
-			cli_error("summing the snapshots failed: a sum is out "
-				  "of range or out of memory");
+			cli_views_error(a);
+			rc = CLI_EXIT_IO;
+		} else if (cli_snap_heavy_take(a) != 0) {
 			rc = CLI_EXIT_IO;
 		}
 	}

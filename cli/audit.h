@@ -167,6 +167,17 @@ struct cli_audit {
 	 * views read; NULL for an audit of logs. */
 	llmcost_snapshot *snap;
 	size_t snap_grouping;
+	/* Its heaviest keys when its cap overflowed (has_heavy), taken
+	 * before any output so that a failure prints nothing. */
+	int has_heavy;
+	llmcost_heavy *heavy;
+	size_t n_heavy;
+	llmcost_money heavy_unlisted;
+	/* The view ("team", "totals", ...), row key and sum that would
+	 * overflow when cli_views_build() returns -2. */
+	const char *bad_view;
+	const char *bad_row;
+	const char *bad_sum;
 };
 
 /* ---- views (audit_views.c) ------------------------------------------ */
@@ -175,7 +186,8 @@ struct cli_audit {
 #define CLI_OVERFLOW_KEY "(overflow)"
 
 /* Builds every view from the rollup's groups, or from the groups of
- * a->snap's grouping a->snap_grouping.  -1 on failure. */
+ * a->snap's grouping a->snap_grouping.  -1 out of memory; -2 if a sum
+ * would overflow, with a->bad_view, bad_row and bad_sum naming it. */
 int cli_views_build(struct cli_audit *a);
 
 /* Sorts the views for the writers and sets the team medians. */
@@ -287,8 +299,16 @@ void cli_jw_i128(struct cli_jw *w, const char *key, lc_i128 v);
 /* The "Snapshots" section that stands for the accounting. */
 void cli_snap_text_head(const struct cli_audit *a, FILE *fp);
 
-/* The heaviest keys of the views' grouping when its cap overflowed, as
- * cost ranges; nothing without overflow.  -1 out of memory. */
+/* Takes the heaviest keys of the views' grouping when its cap
+ * overflowed: at most --limit for text, all for JSON, in a list sized
+ * by the keys there are, not by --limit.  -1 on failure (reported). */
+int cli_snap_heavy_take(struct cli_audit *a);
+
+/* Frees what cli_snap_heavy_take() took. */
+void cli_snap_heavy_free(struct cli_audit *a);
+
+/* The heaviest keys as cost ranges; nothing without overflow.  -1 out
+ * of memory. */
 int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp);
 
 /* The same as the "heavy_hitters" member. */

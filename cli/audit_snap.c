@@ -38,7 +38,7 @@ struct cli_snap_facts {
 	lc_i128 records;
 	int64_t first_day;	/* LLMCOST_TIME_UNKNOWN: no dated group */
 	int64_t last_day;
-	int undated;		/* a group without a time */
+	lc_i128 undated;	/* requests of groups without a time */
 };
 
 
@@ -61,7 +61,7 @@ static void cli_snap_facts(const struct cli_audit *a,
 			continue;
 		f->records += g.records;
 		if (g.bucket_start_ms == LLMCOST_TIME_UNKNOWN) {
-			f->undated = 1;
+			f->undated += g.requests;
 			continue;
 		}
 		if (f->first_day == LLMCOST_TIME_UNKNOWN ||
@@ -74,41 +74,60 @@ static void cli_snap_facts(const struct cli_audit *a,
 }
 
 
-/* The heaviest keys of the views' grouping when its cap sent requests to
- * overflow: the costs the overflow row hides, as ranges. */
-struct cli_snap_heavy {
-	llmcost_heavy *v;
-	size_t n;
-	llmcost_money unlisted;
-};
+/* The keys a grouping's heavy list can hold: one per regular group at
+ * most (days of a key are summed) plus one per counter. */
+static size_t cli_snap_heavy_room(const llmcost_grouping_info *gi)
+{
+	uint64_t n = gi->groups + (uint64_t)gi->heavy_hitters;
+
+	return n < gi->groups || n > SIZE_MAX / sizeof(llmcost_heavy) ?
+	       SIZE_MAX / sizeof(llmcost_heavy) : (size_t)n;
+}
 
 
-/* 1 with the list, 0 if the grouping had no overflow, -1 on failure. */
-static int cli_snap_heavy(const struct cli_audit *a, size_t max,
-			  struct cli_snap_heavy *h)
+int cli_snap_heavy_take(struct cli_audit *a)
 {
 	llmcost_grouping_info gi;
-	size_t i;
+	size_t i, max;
+	int rc;
 
-	memset(h, 0, sizeof(*h));
 	llmcost_grouping_info_init(&gi);
 	if (llmcost_snapshot_grouping(a->snap, a->snap_grouping, &gi) !=
 	    LLMCOST_OK || gi.overflow_groups == 0)
 		return 0;
-	if (max == 0)
-		max = (size_t)gi.groups + gi.heavy_hitters;
-	h->v = calloc(max ? max : 1, sizeof(*h->v));
-	if (h->v == NULL)
-		return -1;
-	for (i = 0; i < max; i++)
-		llmcost_heavy_init(&h->v[i]);
-	if (llmcost_snapshot_heavy(a->snap, a->snap_grouping, h->v, max,
-				   &h->n, &h->unlisted) != LLMCOST_OK) {
-		free(h->v);
-		h->v = NULL;
+	max = cli_snap_heavy_room(&gi);
+	if (a->opts->format != CLI_FMT_JSON && a->opts->limit > 0 &&
+	    (unsigned long)a->opts->limit < max)
+		max = (size_t)a->opts->limit;
+	a->heavy = calloc(max ? max : 1, sizeof(*a->heavy));
+	if (a->heavy == NULL) {
+		cli_error("listing the heaviest keys of the capped grouping "
+			  "failed: out of memory");
 		return -1;
 	}
-	return 1;
+	for (i = 0; i < max; i++)
+		llmcost_heavy_init(&a->heavy[i]);
+	lc_error_clear();
+	rc = llmcost_snapshot_heavy(a->snap, a->snap_grouping, a->heavy, max,
+				    &a->n_heavy, &a->heavy_unlisted);
+	if (rc != LLMCOST_OK) {
+		cli_error("listing the heaviest keys of the capped grouping "
+			  "failed: %s", rc == LLMCOST_E_NOMEM ? "out of memory"
+			  : "a key's cost is out of range");
+		cli_snap_heavy_free(a);
+		return -1;
+	}
+	a->has_heavy = 1;
+	return 0;
+}
+
+
+void cli_snap_heavy_free(struct cli_audit *a)
+{
+	free(a->heavy);
+	a->heavy = NULL;
+	a->n_heavy = 0;
+	a->has_heavy = 0;
 }
 
 
@@ -121,38 +140,50 @@ void cli_snap_text_absent(FILE *fp, const char *section)
 }
 
 
+/* Whether the views' grouping has a cap now; without one, its overflow
+ * row came from capped inputs of a merge. */
+static int cli_snap_capped(const struct cli_audit *a)
+{
+	llmcost_grouping_info gi;
+
+	llmcost_grouping_info_init(&gi);
+	return llmcost_snapshot_grouping(a->snap, a->snap_grouping, &gi) ==
+	       LLMCOST_OK && gi.max_groups > 0;
+}
+
+
 int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp)
 {
 	static const char *const headers[] = {
 		"team", "user", "feature", "model", "cost USD at least",
 		"at most"
 	};
-	struct cli_snap_heavy h;
+	const llmcost_heavy *v = a->heavy;
 	struct cli_table *tab;
 	char low[64], high[64];
 	const char *cells[6];
 	size_t i;
-	int rc = cli_snap_heavy(a, a->opts->limit > 0 ?
-				(size_t)a->opts->limit : 0, &h);
+	int rc = 0;
 
-	if (rc <= 0)
-		return rc;
-	fputs("\nHeaviest keys of the capped grouping (days summed; a key's "
-	      "cost is exact from its groups plus, past the cap, a range "
-	      "from the heavy-hitter counters)\n", fp);
+	if (!a->has_heavy)
+		return 0;
+	fprintf(fp, "\nHeaviest keys of the %s grouping (days summed; a "
+		"key's cost is exact from its groups plus, past the cap, a "
+		"range from the heavy-hitter counters)\n",
+		cli_snap_capped(a) ? "capped" : "merged, partly capped,");
 	tab = cli_table_new(6, headers, "llllrr");
-	for (i = 0; i < h.n && rc >= 0; i++) {
-		cells[0] = h.v[i].key[LLMCOST_DIM_TEAM][0] ?
-			   h.v[i].key[LLMCOST_DIM_TEAM] : "(none)";
-		cells[1] = h.v[i].key[LLMCOST_DIM_USER][0] ?
-			   h.v[i].key[LLMCOST_DIM_USER] : "(none)";
-		cells[2] = h.v[i].key[LLMCOST_DIM_FEATURE][0] ?
-			   h.v[i].key[LLMCOST_DIM_FEATURE] : "(none)";
-		cells[3] = h.v[i].key[LLMCOST_DIM_MODEL][0] ?
-			   h.v[i].key[LLMCOST_DIM_MODEL] : "(none)";
-		cli_money_round(lc_money_to_i128(h.v[i].cost_low), 4, low,
+	for (i = 0; i < a->n_heavy && rc >= 0; i++) {
+		cells[0] = v[i].key[LLMCOST_DIM_TEAM][0] ?
+			   v[i].key[LLMCOST_DIM_TEAM] : "(none)";
+		cells[1] = v[i].key[LLMCOST_DIM_USER][0] ?
+			   v[i].key[LLMCOST_DIM_USER] : "(none)";
+		cells[2] = v[i].key[LLMCOST_DIM_FEATURE][0] ?
+			   v[i].key[LLMCOST_DIM_FEATURE] : "(none)";
+		cells[3] = v[i].key[LLMCOST_DIM_MODEL][0] ?
+			   v[i].key[LLMCOST_DIM_MODEL] : "(none)";
+		cli_money_round(lc_money_to_i128(v[i].cost_low), 4, low,
 				sizeof(low));
-		cli_money_round(lc_money_to_i128(h.v[i].cost_high), 4, high,
+		cli_money_round(lc_money_to_i128(v[i].cost_high), 4, high,
 				sizeof(high));
 		cells[4] = low;
 		cells[5] = high;
@@ -161,9 +192,9 @@ int cli_snap_text_heavy(const struct cli_audit *a, FILE *fp)
 	if (rc >= 0)
 		cli_table_print(tab, fp);
 	cli_table_free(tab);
-	cli_money_round(lc_money_to_i128(h.unlisted), 4, high, sizeof(high));
+	cli_money_round(lc_money_to_i128(a->heavy_unlisted), 4, high,
+			sizeof(high));
 	fprintf(fp, "  any key not listed: at most %s USD\n", high);
-	free(h.v);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -181,36 +212,47 @@ static void cli_snap_text_files(const struct cli_audit *a, FILE *fp)
 }
 
 
+/* The grouping's cap and its overflow row.  A merge keeps the larger
+ * cap, no cap counting as the largest: a capped input merged with an
+ * uncapped one leaves "no cap" yet an overflow row, which is said. */
 static void cli_snap_text_cap(const struct cli_snap_facts *f, FILE *fp)
 {
 	char cost[64];
 
-	if (f->info.max_groups == 0) {
+	if (f->info.max_groups == 0 && f->info.overflow_groups == 0) {
 		fprintf(fp, "  grouping       team, user, feature, model by "
 			"day: %llu groups, no cap\n",
 			(unsigned long long)f->info.groups);
 		return;
 	}
-	fprintf(fp, "  grouping       team, user, feature, model by day: "
-		"%llu groups, cap %llu\n", (unsigned long long)f->info.groups,
-		(unsigned long long)f->info.max_groups);
+	if (f->info.max_groups == 0)
+		fprintf(fp, "  grouping       team, user, feature, model by "
+			"day: %llu groups, no cap, but merged from inputs of "
+			"which some were capped\n",
+			(unsigned long long)f->info.groups);
+	else
+		fprintf(fp, "  grouping       team, user, feature, model by "
+			"day: %llu groups, cap %llu\n",
+			(unsigned long long)f->info.groups,
+			(unsigned long long)f->info.max_groups);
 	if (f->info.overflow_groups == 0) {
 		fputs("  overflow       none: no group was past the cap\n", fp);
 		return;
 	}
 	cli_money_round(lc_money_to_i128(f->info.overflow_cost), 4, cost,
 			sizeof(cost));
-	fprintf(fp, "  overflow       %lld requests, %s USD past the cap, "
+	fprintf(fp, "  overflow       %lld requests, %s USD past the cap%s, "
 		"with no team, user, feature or model: the rows "
 		"\"" CLI_OVERFLOW_KEY "\" below\n",
-		(long long)f->info.overflow_requests, cost);
+		(long long)f->info.overflow_requests, cost,
+		f->info.max_groups == 0 ? " of a capped input" : "");
 }
 
 
 void cli_snap_text_head(const struct cli_audit *a, FILE *fp)
 {
 	struct cli_snap_facts f;
-	char first[40], last[40], records[48];
+	char first[40], last[40], records[48], undated[48];
 
 	cli_snap_facts(a, &f);
 	fputs("\nSnapshots (sums saved by llmcost snapshot or by a gateway, "
@@ -231,8 +273,12 @@ void cli_snap_text_head(const struct cli_audit *a, FILE *fp)
 		cli_day_name(f.first_day, first, sizeof(first));
 		cli_day_name(f.last_day, last, sizeof(last));
 		fprintf(fp, "  period         %s .. %s (UTC days of the "
-			"groups)%s\n", first, last, f.undated ?
-			"; some requests had no time" : "");
+			"groups)", first, last);
+		if (f.undated != 0 && lc_i128_format(f.undated, undated,
+						     sizeof(undated)) >= 0)
+			fprintf(fp, "; %s request%s had no time", undated,
+				f.undated == 1 ? "" : "s");
+		fputc('\n', fp);
 	}
 	cli_snap_text_absent(fp, "Accounting (lines, rows, rejected rows, "
 			     "duplicates)");
@@ -266,9 +312,11 @@ static void cli_snap_json_grouping(struct cli_jw *w,
 			cli_jw_str(w, NULL, llmcost_dim_name(d));
 	cli_jw_close(w, ']');
 	cli_jw_str(w, "bucket", llmcost_bucket_name((int)f->info.bucket));
-	cli_jw_int(w, "max_groups", (int64_t)f->info.max_groups);
-	cli_jw_int(w, "groups", (int64_t)f->info.groups);
-	cli_jw_int(w, "overflow_groups", (int64_t)f->info.overflow_groups);
+	/* Unsigned 64-bit counts: as 128-bit numbers, so that a cap of
+	 * 2^63 or more reads as the text shows it, not as negative. */
+	cli_jw_i128(w, "max_groups", (lc_i128)f->info.max_groups);
+	cli_jw_i128(w, "groups", (lc_i128)f->info.groups);
+	cli_jw_i128(w, "overflow_groups", (lc_i128)f->info.overflow_groups);
 	cli_jw_int(w, "overflow_requests", f->info.overflow_requests);
 	cli_jw_money(w, "overflow_cost_usd",
 		     lc_money_to_i128(f->info.overflow_cost));
@@ -278,34 +326,31 @@ static void cli_snap_json_grouping(struct cli_jw *w,
 
 void cli_snap_json_heavy(const struct cli_audit *a, struct cli_jw *w)
 {
-	struct cli_snap_heavy h;
+	const llmcost_heavy *v = a->heavy;
 	size_t i;
-	int d, rc = cli_snap_heavy(a, 0, &h);
+	int d;
 
-	if (rc < 0)
-		w->failed = 1;
-	if (rc <= 0)
+	if (!a->has_heavy)
 		return;
 	cli_jw_open(w, "heavy_hitters", '{');
 	cli_jw_money(w, "unlisted_at_most_usd",
-		     lc_money_to_i128(h.unlisted));
+		     lc_money_to_i128(a->heavy_unlisted));
 	cli_jw_open(w, "keys", '[');
-	for (i = 0; i < h.n; i++) {
+	for (i = 0; i < a->n_heavy; i++) {
 		cli_jw_open(w, NULL, '{');
 		for (d = 0; d < LLMCOST_DIM_COUNT; d++)
 			if (LLMCOST_DIMS_DEFAULT & LLMCOST_DIM_BIT(d))
 				cli_jw_str(w, llmcost_dim_name(d),
-					   h.v[i].key[d]);
+					   v[i].key[d]);
 		cli_jw_money(w, "cost_low_usd",
-			     lc_money_to_i128(h.v[i].cost_low));
+			     lc_money_to_i128(v[i].cost_low));
 		cli_jw_money(w, "cost_high_usd",
-			     lc_money_to_i128(h.v[i].cost_high));
-		cli_jw_bool(w, "exact", h.v[i].exact != 0);
+			     lc_money_to_i128(v[i].cost_high));
+		cli_jw_bool(w, "exact", v[i].exact != 0);
 		cli_jw_close(w, '}');
 	}
 	cli_jw_close(w, ']');
 	cli_jw_close(w, '}');
-	free(h.v);
 }
 
 
@@ -325,7 +370,7 @@ void cli_snap_json_head(const struct cli_audit *a, struct cli_jw *w)
 	cli_jw_i128(w, "records", f.records);
 	cli_snap_json_day(w, "first_day", f.first_day);
 	cli_snap_json_day(w, "last_day", f.last_day);
-	cli_jw_bool(w, "undated_requests", f.undated);
+	cli_jw_i128(w, "undated_requests", f.undated);
 	cli_jw_close(w, '}');
 	cli_jw_open(w, "needs_logs", '[');
 	for (i = 0; i < LC_ARRAY_LEN(cli_needs_logs); i++)

@@ -60,40 +60,71 @@ static int cli_add64(int64_t *sum, int64_t v)
 }
 
 
-static int cli_stat_counts(struct cli_stat *s, const llmcost_group *g)
+/* The token sums by llmcost_tokens, for the error that one overflows. */
+static const char *const cli_token_sums[LLMCOST_T_COUNT] = {
+	"input tokens", "output tokens", "cached tokens",
+	"cache write (5m) tokens", "cache write (1h) tokens",
+	"reasoning tokens"
+};
+
+
+/* The name of the count that would overflow, or NULL. */
+static const char *cli_stat_counts(struct cli_stat *s, const llmcost_group *g)
 {
 	size_t i;
 
-	if (cli_add64(&s->requests, g->requests) ||
-	    cli_add64(&s->priced, g->priced_requests) ||
-	    cli_add64(&s->unpriced, g->unpriced_requests) ||
-	    cli_add64(&s->retries, g->retries) ||
-	    cli_add64(&s->errors, g->errors))
-		return -1;
+	if (cli_add64(&s->requests, g->requests))
+		return "requests";
+	if (cli_add64(&s->priced, g->priced_requests))
+		return "priced requests";
+	if (cli_add64(&s->unpriced, g->unpriced_requests))
+		return "unpriced requests";
+	if (cli_add64(&s->retries, g->retries))
+		return "retries";
+	if (cli_add64(&s->errors, g->errors))
+		return "errors";
 	for (i = 0; i < LLMCOST_T_COUNT; i++)
 		if (cli_add64(&s->tokens[i], g->tokens[i]))
-			return -1;
-	return 0;
+			return cli_token_sums[i];
+	return NULL;
 }
 
 
-static int cli_stat_add(struct cli_stat *s, const llmcost_group *g)
+/* Adds a group to a row; the name of the sum that would overflow, or
+ * NULL.  The row may be part-added then: the audit stops. */
+static const char *cli_stat_add(struct cli_stat *s, const llmcost_group *g)
 {
+	const char *bad = cli_stat_counts(s, g);
 	size_t i;
 
-	if (cli_stat_counts(s, g) ||
-	    lc_i128_add(s->total, lc_money_to_i128(g->total), &s->total) ||
-	    lc_i128_add(s->contracted, lc_money_to_i128(g->contracted_cost),
-			&s->contracted) ||
-	    lc_i128_add(s->effective, lc_money_to_i128(g->effective_cost),
+	if (bad != NULL)
+		return bad;
+	if (lc_i128_add(s->total, lc_money_to_i128(g->total), &s->total))
+		return "cost";
+	if (lc_i128_add(s->contracted, lc_money_to_i128(g->contracted_cost),
+			&s->contracted))
+		return "contracted cost";
+	if (lc_i128_add(s->effective, lc_money_to_i128(g->effective_cost),
 			&s->effective))
-		return -1;
+		return "effective cost";
 	for (i = 0; i < LLMCOST_C_COUNT; i++)
 		if (lc_i128_add(s->component[i],
 				lc_money_to_i128(g->component[i]),
 				&s->component[i]))
-			return -1;
-	return 0;
+			return llmcost_component_name((int)i);
+	return NULL;
+}
+
+
+/* Records which sum of which row of which view would overflow, for the
+ * error; -2. */
+static int cli_view_overflows(struct cli_audit *a, const char *view,
+			      const struct cli_stat *row, const char *sum)
+{
+	a->bad_view = view;
+	a->bad_row = row->key;
+	a->bad_sum = sum;
+	return -2;
 }
 
 
@@ -116,16 +147,22 @@ static struct cli_stat *cli_view_overflow(struct cli_view *v)
 }
 
 
-static int cli_view_add(struct cli_view *v, const char *key,
+/* -1 out of memory, -2 if a sum would overflow (see a->bad_sum). */
+static int cli_view_add(struct cli_audit *a, struct cli_view *v,
+			const char *view, const char *key,
 			const llmcost_group *g)
 {
 	struct cli_stat *s;
+	const char *bad;
 
 	if (g->flags & LLMCOST_GROUP_OVERFLOW)
 		s = cli_view_overflow(v);
 	else
 		s = cli_view_get(v, key, strlen(key));
-	return s == NULL ? -1 : cli_stat_add(s, g);
+	if (s == NULL)
+		return -1;
+	bad = cli_stat_add(s, g);
+	return bad == NULL ? 0 : cli_view_overflows(a, view, s, bad);
 }
 
 
@@ -139,29 +176,33 @@ void cli_day_name(int64_t day_ms, char *buf, size_t size)
 }
 
 
-static int cli_day_add(struct cli_view *v, const llmcost_group *g)
+static int cli_day_add(struct cli_audit *a, const llmcost_group *g)
 {
 	char day[40];
 	struct cli_stat *s;
+	const char *bad;
 
 	cli_day_name(g->day_start_ms, day, sizeof(day));
-	s = cli_view_get(v, day, strlen(day));
+	s = cli_view_get(&a->day, day, strlen(day));
 	if (s == NULL)
 		return -1;
 	s->day_ms = g->day_start_ms;
-	return cli_stat_add(s, g);
+	bad = cli_stat_add(s, g);
+	return bad == NULL ? 0 : cli_view_overflows(a, "day", s, bad);
 }
 
 
 /* Keyed by the exact pair: the team's length, the team, then the user,
  * so that no two pairs share a key whatever bytes they hold. */
-static int cli_team_user_add(struct cli_view *v, const llmcost_group *g)
+static int cli_team_user_add(struct cli_audit *a, const llmcost_group *g)
 {
+	struct cli_view *v = &a->team_user;
 	const char *team = g->key[LLMCOST_DIM_TEAM];
 	const char *user = g->key[LLMCOST_DIM_USER];
 	size_t nt = strlen(team), nu = strlen(user);
 	char prefix[24], *key;
 	struct cli_stat *s;
+	const char *bad;
 	int np;
 
 	if (g->flags & LLMCOST_GROUP_OVERFLOW) {
@@ -170,7 +211,9 @@ static int cli_team_user_add(struct cli_view *v, const llmcost_group *g)
 			return -1;
 		s->team = CLI_OVERFLOW_KEY;
 		s->user = CLI_OVERFLOW_KEY;
-		return cli_stat_add(s, g);
+		bad = cli_stat_add(s, g);
+		return bad == NULL ? 0 :
+		       cli_view_overflows(a, "team and user", s, bad);
 	}
 	np = snprintf(prefix, sizeof(prefix), "%zu:", nt);
 	key = malloc((size_t)np + nt + nu + 1);
@@ -185,7 +228,13 @@ static int cli_team_user_add(struct cli_view *v, const llmcost_group *g)
 		return -1;
 	s->team = team;
 	s->user = user;
-	return cli_stat_add(s, g);
+	bad = cli_stat_add(s, g);
+	if (bad == NULL)
+		return 0;
+	a->bad_view = "team and user";
+	a->bad_row = user;
+	a->bad_sum = bad;
+	return -2;
 }
 
 
@@ -209,25 +258,37 @@ int cli_views_build(struct cli_audit *a)
 	size_t i, n = a->snap != NULL ? llmcost_snapshot_count(a->snap) :
 		      llmcost_rollup_count(a->rollup);
 	llmcost_group g;
+	const char *bad;
 	int rc;
 
+	a->total.key = "total";
 	for (i = 0; i < n; i++) {
 		rc = cli_views_group(a, i, &g);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
 			continue;
-		if (cli_stat_add(&a->total, &g) ||
-		    cli_view_add(&a->team, g.key[LLMCOST_DIM_TEAM], &g) ||
-		    cli_view_add(&a->user, g.key[LLMCOST_DIM_USER], &g) ||
-		    cli_view_add(&a->feature, g.key[LLMCOST_DIM_FEATURE],
-				 &g) ||
-		    cli_view_add(&a->model, g.key[LLMCOST_DIM_MODEL], &g) ||
-		    cli_day_add(&a->day, &g) ||
-		    cli_team_user_add(&a->team_user, &g))
-			return -1;
+		bad = cli_stat_add(&a->total, &g);
+		if (bad != NULL)
+			return cli_view_overflows(a, "totals", &a->total, bad);
+		rc = cli_view_add(a, &a->team, "team",
+				  g.key[LLMCOST_DIM_TEAM], &g);
+		if (rc == 0)
+			rc = cli_view_add(a, &a->user, "user",
+					  g.key[LLMCOST_DIM_USER], &g);
+		if (rc == 0)
+			rc = cli_view_add(a, &a->feature, "feature",
+					  g.key[LLMCOST_DIM_FEATURE], &g);
+		if (rc == 0)
+			rc = cli_view_add(a, &a->model, "model",
+					  g.key[LLMCOST_DIM_MODEL], &g);
+		if (rc == 0)
+			rc = cli_day_add(a, &g);
+		if (rc == 0)
+			rc = cli_team_user_add(a, &g);
+		if (rc != 0)
+			return rc;
 	}
-	a->total.key = "total";
 	return 0;
 }
 

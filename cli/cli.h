@@ -520,11 +520,13 @@ int cli_report(const struct cli_opts *o, const llmcost_prices *prices);
 
 /* ---- snapshots (snapshot_cmd.c, audit_snap.c) --------------------- */
 
-/* Loads every snapshot in files[0..n) and merges them, in order, into a
- * new snapshot.  With need_default, every file must hold the grouping the
- * audit's views read (LLMCOST_DIMS_DEFAULT by day).  On any failure it
- * prints "FILE: why", frees everything and returns CLI_EXIT_IO with
- * *out NULL: never a part. */
+/* Loads every snapshot in files[0..n) and merges them by pairs into a
+ * new snapshot (the same sums as in order; about total x log2(n) work).
+ * One file named twice (same device and inode) is refused.  With
+ * need_default, every file must hold the grouping the audit's views read
+ * (LLMCOST_DIMS_DEFAULT by day).  On any failure it prints an error
+ * naming the file or files, frees everything and returns CLI_EXIT_IO
+ * with *out NULL: never a part. */
 int cli_snapshots_load(const char *const *files, size_t n, int need_default,
 		       llmcost_snapshot **out);
 

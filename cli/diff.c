@@ -110,6 +110,31 @@ static int diff_in_period(const struct diff_period *p, int64_t start)
 }
 
 
+/* Says why a group could not be added to period: out of memory, or
+ * which sum of which slice would overflow, and in which input. */
+static void diff_add_error(const struct diff_run *d, int si, int period,
+			   int rc)
+{
+	const char *side = period ? "current" : "baseline";
+	char where[64];
+
+	if (d->snap_path[si] == NULL)
+		snprintf(where, sizeof(where), "the logs");
+	if (rc == -1)
+		cli_error("diff: %s: reading the %s %s failed: out of memory",
+			  d->snap_path[si] ? d->snap_path[si] : where, side,
+			  d->snap_path[si] ? "snapshot" : "period");
+	else if (d->bad_slice == NULL)
+		cli_error("diff: %s: %s of the %s period would overflow",
+			  d->snap_path[si] ? d->snap_path[si] : where,
+			  d->bad_sum, side);
+	else
+		cli_error("diff: %s: %s of slice '%s' would overflow in the "
+			  "%s period", d->snap_path[si] ? d->snap_path[si] :
+			  where, d->bad_sum, d->bad_slice, side);
+}
+
+
 static int diff_take_snapshot(struct diff_run *d, int si, int period)
 {
 	const llmcost_snapshot *s = d->snap[si];
@@ -117,6 +142,7 @@ static int diff_take_snapshot(struct diff_run *d, int si, int period)
 	int gr = diff_pick_grouping(s, d->dims, &have);
 	size_t i, n = llmcost_snapshot_count(s);
 	llmcost_group g;
+	int rc;
 
 	if (gr < 0) {
 		cli_error("diff: the %s snapshot has no grouping by every "
@@ -130,8 +156,9 @@ static int diff_take_snapshot(struct diff_run *d, int si, int period)
 		    g.grouping != (uint32_t)gr ||
 		    !diff_in_period(&d->period[period], g.bucket_start_ms))
 			continue;
-		if (diff_add_group(d, period, &g) != 0) {
-			cli_error("diff: %s", llmcost_last_error());
+		rc = diff_add_group(d, period, &g);
+		if (rc != 0) {
+			diff_add_error(d, si, period, rc);
 			return CLI_EXIT_IO;
 		}
 	}

@@ -63,12 +63,15 @@ struct diff_run {
 	lc_map *item_map;
 	struct diff_item *items;
 	size_t ni, icap;
+	const char *bad_slice;
+	const char *bad_sum;
 };
 
 int diff_extra_dim(int k);
 
 /* Adds a group to its slice in period (0 baseline, 1 current); -1 out
- * of memory or on overflow. */
+ * of memory, -2 if a sum would overflow (d->bad_sum says which, of
+ * slice d->bad_slice, NULL for the period's total). */
 int diff_add_group(struct diff_run *d, int period, const llmcost_group *g);
 
 /* Explains every slice, marks the material ones and orders them. */

@@ -137,11 +137,18 @@ static int diff_option(struct diff_run *d, const char *name,
 		return diff_range(v, &d->period[1]);
 	if (strcmp(name, "--period") == 0)
 		return diff_period_name(d, v);
-	if (strcmp(name, "--baseline-snapshot") == 0)
-		d->snap_path[0] = v;
-	else if (strcmp(name, "--current-snapshot") == 0)
-		d->snap_path[1] = v;
-	else if (strcmp(name, "--by") == 0)
+	if (strcmp(name, "--baseline-snapshot") == 0 ||
+	    strcmp(name, "--current-snapshot") == 0) {
+		/* Each side is one snapshot: a second one would replace
+		 * the first unseen (merge them with llmcost merge). */
+		int side = name[2] == 'c';
+
+		if (d->snap_path[side] != NULL)
+			return diff_usage("given twice; each side is one "
+					  "snapshot (llmcost merge adds "
+					  "several into one)", name);
+		d->snap_path[side] = v;
+	} else if (strcmp(name, "--by") == 0)
 		return diff_by(d, v);
 	else if (strcmp(name, "--min-usd") == 0)
 		return diff_money(v, &d->min_usd);
@@ -226,9 +233,15 @@ static int diff_split(struct diff_run *d, int argc, char **argv,
 		if (!taken)
 			rest[(*nrest)++] = argv[i];
 	}
-	/* Snapshots need no log; the common parser wants an input. */
-	if (d->snap_path[0] != NULL)
+	/* Snapshots need no log; the common parser wants an input.  For
+	 * diff it reads the baseline as `audit --snapshot` would, so that
+	 * it refuses the options that read logs, as the audit does. */
+	if (d->snap_path[0] != NULL && diff_in_audit) {
 		rest[(*nrest)++] = "-";
+	} else if (d->snap_path[0] != NULL) {
+		rest[(*nrest)++] = "--snapshot";
+		rest[(*nrest)++] = (char *)d->snap_path[0];
+	}
 	rest[*nrest] = NULL;
 	return diff_check(d);
 }
@@ -245,6 +258,12 @@ static int diff_setup(struct diff_run *d, int argc, char **argv,
 		return rc;
 	memset(o, 0, sizeof(*o));
 	rc = cli_opts_parse(o, nrest, rest);
+	/* The baseline is the last file; any other was given by hand. */
+	if (rc == CLI_EXIT_OK && !diff_in_audit && d->snap_path[0] != NULL &&
+	    o->n_files > 1)
+		rc = diff_usage("a FILE with --baseline-snapshot and "
+				"--current-snapshot, which are the two "
+				"inputs", o->files[0]);
 	if (rc == CLI_EXIT_OK)
 		rc = cli_out_check(o);
 	if (rc == CLI_EXIT_OK)

@@ -150,8 +150,11 @@ static int diff_add_items(struct diff_run *d, int period, uint32_t slice,
 		if (lc_i128_add(it->cost[period], lc_money_to_i128(g->total),
 				&it->cost[period]) ||
 		    __builtin_add_overflow(it->requests[period], g->requests,
-					   &it->requests[period]))
-			return -1;
+					   &it->requests[period])) {
+			d->bad_sum = "the cost or requests of a value seen "
+				     "alongside";
+			return -2;
+		}
 	}
 	return 0;
 }
@@ -160,6 +163,7 @@ static int diff_add_items(struct diff_run *d, int period, uint32_t slice,
 int diff_add_group(struct diff_run *d, int period, const llmcost_group *g)
 {
 	uint32_t idx;
+	int rc;
 
 	if (d->slice_map == NULL)
 		d->slice_map = lc_map_new();
@@ -167,14 +171,25 @@ int diff_add_group(struct diff_run *d, int period, const llmcost_group *g)
 		d->item_map = lc_map_new();
 	if (d->slice_map == NULL || d->item_map == NULL)
 		return -1;
+	d->bad_slice = NULL;
+	d->bad_sum = NULL;
 	if (diff_slice_find(d, g, &idx) != 0)
 		return -1;
-	if (llmcost_diff_side_add(&d->slices[idx].side[period], g) !=
-	    LLMCOST_OK)
+	d->bad_slice = d->slices[idx].name;
+	rc = llmcost_diff_side_add(&d->slices[idx].side[period], g);
+	if (rc == LLMCOST_E_OVERFLOW) {
+		d->bad_sum = "a sum (requests, retries, errors, tokens or "
+			     "cost)";
+		return -2;
+	}
+	if (rc != LLMCOST_OK)
 		return -1;
 	if (lc_i128_add(d->total[period], lc_money_to_i128(g->total),
-			&d->total[period]))
-		return -1;
+			&d->total[period])) {
+		d->bad_slice = NULL;
+		d->bad_sum = "the total cost";
+		return -2;
+	}
 	return diff_add_items(d, period, idx, g);
 }
 
@@ -282,8 +297,13 @@ int diff_explain_all(struct diff_run *d)
 		diff_alongside(d, s);
 		if (llmcost_diff_explain(&s->side[0], &s->side[1], s->flags,
 					 &s->diff) != LLMCOST_OK) {
-			cli_error("diff: slice %s: %s", s->name,
-				  llmcost_last_error());
+			if (d->snap_path[0] != NULL)
+				cli_error("diff: %s and %s: slice '%s': %s",
+					  d->snap_path[0], d->snap_path[1],
+					  s->name, llmcost_last_error());
+			else
+				cli_error("diff: slice '%s': %s", s->name,
+					  llmcost_last_error());
 			return CLI_EXIT_IO;
 		}
 		s->material = diff_is_material(d, s);

@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "diff.h"
 
@@ -59,6 +60,32 @@ static void bprintf(struct cli_buf *b, const char *fmt, ...)
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	cli_buf_puts(b, tmp);
+}
+
+
+/* A name from the input (a slice, a user, a model, a file) for text
+ * or Markdown: escaped as the audit escapes it (cli_buf_text()), so it
+ * cannot send terminal escapes or break a line; in a Markdown table
+ * cell a '|' is also escaped, or it would start a new column. */
+static void put_name(struct cli_buf *b, const char *s, int md_cell)
+{
+	const char *bar;
+	char *part;
+
+	while (md_cell && (bar = strchr(s, '|')) != NULL) {
+		part = malloc((size_t)(bar - s) + 1);
+		if (part == NULL) {
+			b->failed = 1;
+			return;
+		}
+		memcpy(part, s, (size_t)(bar - s));
+		part[bar - s] = '\0';
+		cli_buf_text(b, part);
+		free(part);
+		cli_buf_puts(b, "\\|");
+		s = bar + 1;
+	}
+	cli_buf_text(b, s);
 }
 
 
@@ -135,10 +162,15 @@ static void put_day(struct cli_buf *b, int64_t ms)
 }
 
 
-static void put_period(struct cli_buf *b, const struct diff_run *d, int p)
+/* text: escaped for text or Markdown; else raw, for JSON. */
+static void put_period(struct cli_buf *b, const struct diff_run *d, int p,
+		       int text)
 {
 	if (d->period[p].whole) {
-		cli_buf_puts(b, d->snap_path[p]);
+		if (text)
+			put_name(b, d->snap_path[p], 0);
+		else
+			cli_buf_puts(b, d->snap_path[p]);
 		return;
 	}
 	put_day(b, d->period[p].from);
@@ -149,9 +181,10 @@ static void put_period(struct cli_buf *b, const struct diff_run *d, int p)
 
 /* Items of a kind new in the current period (or, for models, whose
  * share of the slice's requests grew by a fifth or more), comma
- * separated; returns how many. */
+ * separated, escaped if text; returns how many. */
 static int put_new(struct cli_buf *b, const struct diff_run *d,
-		   const struct diff_slice *s, int extra, const char *sep)
+		   const struct diff_slice *s, int extra, const char *sep,
+		   int text)
 {
 	size_t i;
 	int n = 0;
@@ -168,7 +201,10 @@ static int put_new(struct cli_buf *b, const struct diff_run *d,
 			continue;
 		if (n++ > 0)
 			cli_buf_puts(b, sep);
-		cli_buf_puts(b, it->value);
+		if (text)
+			put_name(b, it->value, 0);
+		else
+			cli_buf_puts(b, it->value);
 		if (extra == 1)
 			cli_buf_puts(b, fresh ? " (new)" : " (grew)");
 	}
@@ -242,11 +278,11 @@ void diff_sentence(const struct diff_run *d, const struct diff_slice *s,
 		size_t mark = b.len;
 
 		cli_buf_puts(&b, ", after prompt template ");
-		if (put_new(&b, d, s, 2, " and ") == 0)
+		if (put_new(&b, d, s, 2, " and ", 0) == 0)
 			b.len = mark;
 		mark = b.len;
 		cli_buf_puts(&b, ", models ");
-		if (put_new(&b, d, s, 1, ", ") == 0)
+		if (put_new(&b, d, s, 1, ", ", 0) == 0)
 			b.len = mark;
 	}
 	cli_buf_putc(&b, '.');
@@ -264,7 +300,9 @@ static void text_slice(struct cli_buf *b, const struct diff_run *d,
 	char sentence[2048];
 	int k;
 
-	bprintf(b, "\n%s\n  baseline ", s->name);
+	cli_buf_putc(b, '\n');
+	put_name(b, s->name, 0);
+	cli_buf_puts(b, "\n  baseline ");
 	cli_buf_money(b, m(s->side[0].cost));
 	cli_buf_puts(b, "  current ");
 	cli_buf_money(b, m(s->side[1].cost));
@@ -302,11 +340,14 @@ static void text_slice(struct cli_buf *b, const struct diff_run *d,
 		size_t mark = b->len;
 
 		bprintf(b, "\n  new or grown %s: ", extra_names[k]);
-		if (put_new(b, d, s, k, ", ") == 0)
+		if (put_new(b, d, s, k, ", ", 1) == 0)
 			b->len = mark;
 	}
 	diff_sentence(d, s, sentence, sizeof(sentence));
-	bprintf(b, "\n  > %s\n", sentence);
+	/* The sentence is raw (JSON has it too): escape it whole. */
+	cli_buf_puts(b, "\n  > ");
+	put_name(b, sentence, 0);
+	cli_buf_putc(b, '\n');
 }
 
 
@@ -317,10 +358,12 @@ static void md_slice(struct cli_buf *b, const struct diff_run *d,
 	char sentence[2048];
 	int k;
 
-	bprintf(b, "\n### %s: %s\n\n", s->name,
-		cli_cause_label(x));
+	cli_buf_puts(b, "\n### ");
+	put_name(b, s->name, 0);
+	bprintf(b, ": %s\n\n", cli_cause_label(x));
 	diff_sentence(d, s, sentence, sizeof(sentence));
-	bprintf(b, "%s\n\n| effect | USD |\n|---|---:|\n", sentence);
+	put_name(b, sentence, 0);
+	cli_buf_puts(b, "\n\n| effect | USD |\n|---|---:|\n");
 	for (k = 0; k < LLMCOST_EFFECT_COUNT; k++) {
 		bprintf(b, "| %s | ", llmcost_effect_name(k));
 		put_signed(b, m(x->effect[k]));
@@ -341,11 +384,11 @@ static void put_header(struct cli_buf *b, const struct diff_run *d,
 
 	cli_buf_puts(b, md ? "## Spend change\n\n" : "Spend change\n");
 	cli_buf_puts(b, md ? "- baseline " : "  baseline ");
-	put_period(b, d, 0);
+	put_period(b, d, 0, 1);
 	cli_buf_puts(b, ": ");
 	cli_buf_money(b, d->total[0]);
 	cli_buf_puts(b, md ? " USD\n- current " : " USD\n  current  ");
-	put_period(b, d, 1);
+	put_period(b, d, 1, 1);
 	cli_buf_puts(b, ": ");
 	cli_buf_money(b, d->total[1]);
 	cli_buf_puts(b, md ? " USD\n- change " : " USD\n  change   ");
@@ -386,7 +429,9 @@ static void md_table(struct cli_buf *b, const struct diff_run *d)
 
 		if (!s->material)
 			continue;
-		bprintf(b, "| %s | ", s->name);
+		cli_buf_puts(b, "| ");
+		put_name(b, s->name, 1);
+		cli_buf_puts(b, " | ");
 		cli_buf_money(b, m(s->side[0].cost));
 		cli_buf_puts(b, " | ");
 		cli_buf_money(b, m(s->side[1].cost));
@@ -534,7 +579,7 @@ static void print_json(struct cli_buf *b, const struct diff_run *d)
 		{
 			struct cli_buf t = { NULL, 0, 0, 0 };
 
-			put_period(&t, d, p);
+			put_period(&t, d, p, 0);
 			cli_buf_putc(&t, '\0');
 			cli_buf_json_str(b, t.p != NULL ? t.p : "");
 			cli_buf_free(&t);

@@ -418,6 +418,10 @@ static int cli_parse_valued(struct cli_parse *ps, const char *name,
 	if (strcmp(name, "--format") == 0)
 		return cli_parse_format(o, arg);
 	if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {
+		/* One output: a second -o would silently win. */
+		if (o->output != NULL)
+			return cli_usage_error("-o/--output given twice: '%s'",
+					       arg);
 		o->output = arg;
 		return 0;
 	}

@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -61,8 +62,13 @@ static void cli_grouping_text(struct cli_buf *b,
 		cli_buf_puts(b, llmcost_bucket_name((int)gi->bucket));
 	}
 	if (gi->max_groups > 0) {
+		char cap[32];
+
+		/* Unsigned: a cap may be 2^63 or more. */
+		snprintf(cap, sizeof(cap), "%llu",
+			 (unsigned long long)gi->max_groups);
 		cli_buf_puts(b, " (cap ");
-		cli_buf_int(b, (int64_t)gi->max_groups);
+		cli_buf_puts(b, cap);
 		cli_buf_putc(b, ')');
 	}
 }
@@ -93,46 +99,183 @@ static void cli_no_default(const char *path, const llmcost_snapshot *s)
 }
 
 
-int cli_snapshots_load(const char *const *files, size_t n, int need_default,
-		       llmcost_snapshot **out)
-{
-	llmcost_snapshot *all = NULL, *one = NULL;
-	size_t i;
-	int rc;
+/* An input by device and inode, to find one file named twice. */
+struct cli_snap_id {
+	dev_t dev;
+	ino_t ino;
+	size_t arg;
+};
 
-	*out = NULL;
-	if (llmcost_snapshot_new(&all) != LLMCOST_OK) {
+
+static int cli_cmp_snap_id(const void *pa, const void *pb)
+{
+	const struct cli_snap_id *a = pa, *b = pb;
+
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	if (a->ino != b->ino)
+		return a->ino < b->ino ? -1 : 1;
+	return a->arg < b->arg ? -1 : a->arg > b->arg;
+}
+
+
+/* Refuses one file given twice (by two names or through a link): its
+ * sums would be counted twice.  Files that cannot be found are left to
+ * the loader, which names them.  0, or CLI_EXIT_IO after the error. */
+static int cli_snapshots_distinct(const char *const *files, size_t n)
+{
+	struct cli_snap_id *ids;
+	struct stat st;
+	size_t i, k = 0, first = n, second = n;
+
+	if (n < 2)
+		return 0;
+	ids = calloc(n, sizeof(*ids));
+	if (ids == NULL) {
 		cli_error("out of memory");
 		return CLI_EXIT_IO;
 	}
 	for (i = 0; i < n; i++) {
+		if (stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		ids[k].dev = st.st_dev;
+		ids[k].ino = st.st_ino;
+		ids[k].arg = i;
+		k++;
+	}
+	if (k > 1)
+		qsort(ids, k, sizeof(*ids), cli_cmp_snap_id);
+	/* Of the pairs, the one whose second name comes first on the
+	 * command line, so the message names what the user typed first. */
+	for (i = 1; i < k; i++)
+		if (ids[i].dev == ids[i - 1].dev &&
+		    ids[i].ino == ids[i - 1].ino && ids[i].arg < second) {
+			first = ids[i - 1].arg;
+			second = ids[i].arg;
+		}
+	free(ids);
+	if (second == n)
+		return 0;
+	cli_error("%s and %s are the same file: its sums would be added "
+		  "twice; give each snapshot once", files[first],
+		  files[second]);
+	return CLI_EXIT_IO;
+}
+
+
+/* Snapshots merged so far: inputs from .. to, merged with `level`
+ * merges of pairs, as in a binary counter. */
+struct cli_snap_run {
+	llmcost_snapshot *s;
+	size_t from, to;
+	unsigned level;
+};
+
+
+/* "a.snap" for one input, "a.snap .. d.snap (inputs 1 to 4)" for more. */
+static void cli_snap_range(struct cli_buf *b, const char *const *files,
+			   const struct cli_snap_run *r)
+{
+	cli_buf_puts(b, files[r->from]);
+	if (r->from == r->to)
+		return;
+	cli_buf_puts(b, " .. ");
+	cli_buf_puts(b, files[r->to]);
+	cli_buf_puts(b, " (inputs ");
+	cli_buf_int(b, (int64_t)r->from + 1);
+	cli_buf_puts(b, " to ");
+	cli_buf_int(b, (int64_t)r->to + 1);
+	cli_buf_putc(b, ')');
+}
+
+
+/* Merges run b, which follows run a, into a, and frees b.  0, or
+ * CLI_EXIT_IO after an error naming the inputs of both. */
+static int cli_snap_join(const char *const *files, struct cli_snap_run *a,
+			 struct cli_snap_run *b)
+{
+	struct cli_buf what = { NULL, 0, 0, 0 };
+	int rc;
+
+	lc_error_clear();
+	rc = llmcost_snapshot_merge(a->s, b->s);
+	if (rc == LLMCOST_OK) {
+		llmcost_snapshot_free(b->s);
+		b->s = NULL;
+		a->to = b->to;
+		a->level++;
+		return 0;
+	}
+	cli_snap_range(&what, files, a);
+	cli_buf_puts(&what, " with ");
+	cli_snap_range(&what, files, b);
+	cli_buf_putc(&what, '\0');
+	cli_error("merging %s failed: %s", what.failed ? "the inputs" :
+		  what.p, cli_snap_why(rc));
+	cli_buf_free(&what);
+	return CLI_EXIT_IO;
+}
+
+
+int cli_snapshots_load(const char *const *files, size_t n, int need_default,
+		       llmcost_snapshot **out)
+{
+	/* One run per bit of the count loaded so far: about log2(n). */
+	struct cli_snap_run runs[sizeof(size_t) * 8 + 1];
+	size_t i, top = 0;
+	int rc = cli_snapshots_distinct(files, n);
+
+	*out = NULL;
+	/* Each input is merged with runs of its own size, pairwise, so
+	 * every group is copied about log2(n) times, not n times as when
+	 * each input is added to the running total. */
+	for (i = 0; i < n && rc == 0; i++) {
 		lc_error_clear();
-		rc = llmcost_snapshot_load_file(&one, files[i]);
+		runs[top].s = NULL;
+		rc = llmcost_snapshot_load_file(&runs[top].s, files[i]);
 		if (rc != LLMCOST_OK) {
 			cli_error("%s: cannot load the snapshot: %s", files[i],
 				  cli_snap_why(rc));
+			rc = CLI_EXIT_IO;
 			break;
 		}
-		if (need_default && cli_snapshot_default_grouping(one) < 0) {
-			cli_no_default(files[i], one);
+		runs[top].from = runs[top].to = i;
+		runs[top].level = 0;
+		top++;
+		if (need_default &&
+		    cli_snapshot_default_grouping(runs[top - 1].s) < 0) {
+			cli_no_default(files[i], runs[top - 1].s);
+			rc = CLI_EXIT_IO;
 			break;
 		}
-		lc_error_clear();
-		rc = llmcost_snapshot_merge(all, one);
-		if (rc != LLMCOST_OK) {
-			cli_error("%s: cannot merge it with the snapshots "
-				  "before it: %s", files[i], cli_snap_why(rc));
-			break;
+		while (top > 1 && runs[top - 2].level == runs[top - 1].level) {
+			rc = cli_snap_join(files, &runs[top - 2],
+					   &runs[top - 1]);
+			if (rc != 0)
+				break;
+			top--;
 		}
-		llmcost_snapshot_free(one);
-		one = NULL;
 	}
-	llmcost_snapshot_free(one);
-	if (i < n) {
-		llmcost_snapshot_free(all);
+	/* The runs left are of decreasing size: add the smaller ones up
+	 * first, then into the larger. */
+	while (rc == 0 && top > 1) {
+		rc = cli_snap_join(files, &runs[top - 2], &runs[top - 1]);
+		if (rc == 0)
+			top--;
+	}
+	if (rc == 0 && top == 0) {
+		if (llmcost_snapshot_new(&runs[0].s) != LLMCOST_OK) {
+			cli_error("out of memory");
+			return CLI_EXIT_IO;
+		}
+		top = 1;
+	}
+	if (rc != 0) {
+		for (i = 0; i < top; i++)
+			llmcost_snapshot_free(runs[i].s);
 		return CLI_EXIT_IO;
 	}
-	*out = all;
+	*out = runs[0].s;
 	return CLI_EXIT_OK;
 }
 
@@ -290,6 +433,8 @@ static int cli_merge_option(struct cli_merge_args *m, int argc, char **argv,
 	}
 	if (is_format)
 		return cli_merge_format(m, value);
+	if (m->output != NULL)
+		return cli_merge_usage("-o/--output given twice: '%s'", value);
 	m->output = value;
 	return 0;
 }

@@ -202,6 +202,39 @@ def test_markdown_and_text():
     assert "> search: cost +71.4% (about $0.84 to $1.44)" in text
 
 
+def test_names_are_escaped_in_text_and_markdown(tmp_path):
+    # A team and a user with a terminal escape, a newline, a bell and
+    # '|': text and Markdown show them escaped as the audit does, JSON
+    # keeps them (escaped as JSON).
+    row = {"timestamp": "2026-06-10T10:00:00Z", "request_id": "r1",
+           "team_id": "\x1b[31mred\nX|y", "user_id": "u\x07|z",
+           "model": "gpt-4o-mini", "input_tokens": 1000,
+           "output_tokens": 100}
+    log = tmp_path / "esc.jsonl"
+    log.write_text(json.dumps(row) + "\n")
+    args = ["--baseline", "2026-06-01..2026-06-07", "--current",
+            "2026-06-08..2026-06-14", "--min-usd", "0", "--min-pct", "0",
+            "--by", "team,user", str(log)]
+    shown = r"\x1b[31mred\nX|y / u\x07|z"
+    audit = subprocess.run([LLMCOST, "audit", str(log)],
+                           capture_output=True).stdout.decode()
+    assert r"\x1b[31mred\nX|y" in audit
+    for fmt in ("text", "md"):
+        p = run(*args, "--format", fmt)
+        assert p.returncode == 0, p.stderr.decode()
+        out = p.stdout.decode()
+        assert not any(c in out for c in "\x1b\x07"), repr(out)
+        assert shown in out
+        assert shown + ": new in the current period" in out
+    md = run(*args, "--format", "md").stdout.decode()
+    assert "| " + shown.replace("|", "\\|") + " | 0 |" in md
+    # One row per slice in the table: no newline splits it.
+    assert len([x for x in md.split("\n") if x.startswith("| \\")]) == 1
+    doc = json.loads(run(*args, "--format", "json").stdout)
+    assert doc["slices"][0]["slice"] == row["team_id"] + " / " + \
+        row["user_id"]
+
+
 @pytest.mark.parametrize("args", [
     ["--baseline", "2026-06-01..2026-06-07"],
     ["--period", "year"],
@@ -284,6 +317,23 @@ def test_snapshot_without_the_dimension_is_refused(tmp_path):
             "--by", "workflow")
     assert p.returncode == 1
     assert b"no grouping by every --by dimension" in p.stderr
+
+
+@pytest.mark.parametrize("extra, named", [
+    (["--where", "team_id=nobody"], b"--where"),
+    (["--map", "team_id=team"], b"--map"),
+    (["--prices", "x.json"], b"--prices"),
+    (["no-such-file.jsonl"], b"'no-such-file.jsonl'"),
+    (["--baseline-snapshot", "{cur}"], b"'--baseline-snapshot'"),
+    (["--current-snapshot", "{base}"], b"'--current-snapshot'"),
+])
+def test_snapshots_refuse_what_they_cannot_apply(tmp_path, extra, named):
+    base, cur = snapshot_pair(tmp_path)
+    extra = [a.format(base=base, cur=cur) for a in extra]
+    p = run("--baseline-snapshot", base, "--current-snapshot", cur, *extra)
+    assert p.returncode == 1, p.stderr.decode()
+    assert p.stdout == b""
+    assert named in p.stderr, p.stderr
 
 
 def test_a_bad_snapshot_is_named(tmp_path):

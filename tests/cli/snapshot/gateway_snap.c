@@ -13,6 +13,9 @@
  *                               overflow a group's sum when merged
  *   gateway_snap huge-bo OUT    the same by search/bo: merged with huge,
  *                               every group fits but the total does not
+ *   gateway_snap bigcap OUT     as capped, but the cap is 2^64 - 1 (so
+ *                               nothing overflows) and the grouping by
+ *                               user has a cap of 2^63
  *
  * The capped one gets five requests on 2026-03-02, in this order: no team
  * and no user $0.05, search/ana $0.01 (the two groups the cap allows),
@@ -21,6 +24,7 @@
  * requests); ana's second request finds her group.  Totals: 5 requests,
  * $0.15.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,6 +71,17 @@ static int fill_capped(llmcost_rollup_options *o)
 }
 
 
+static int fill_bigcap(llmcost_rollup_options *o)
+{
+	if (llmcost_rollup_options_add(o, LLMCOST_DIMS_DEFAULT,
+				       LLMCOST_BUCKET_DAY, UINT64_MAX, 4) < 0)
+		return -1;
+	return llmcost_rollup_options_add(o, LLMCOST_DIM_BIT(LLMCOST_DIM_USER),
+					  LLMCOST_BUCKET_NONE,
+					  (uint64_t)1 << 63, 0) < 0;
+}
+
+
 static int fill_nodefault(llmcost_rollup_options *o)
 {
 	if (llmcost_rollup_options_add(o, LLMCOST_DIM_BIT(LLMCOST_DIM_TEAM),
@@ -103,13 +118,14 @@ int main(int argc, char **argv)
 	llmcost_rollup_options o;
 	llmcost_rollup *r = NULL;
 	llmcost_snapshot *s = NULL;
-	int capped, rc;
+	int capped, bigcap, rc;
 
 	if (argc != 3 || (strcmp(argv[1], "capped") != 0 &&
 			  strcmp(argv[1], "nodefault") != 0 &&
+			  strcmp(argv[1], "bigcap") != 0 &&
 			  strncmp(argv[1], "huge", 4) != 0)) {
-		fprintf(stderr, "usage: gateway_snap capped|nodefault|huge|"
-			"huge-bo OUT\n");
+		fprintf(stderr, "usage: gateway_snap capped|nodefault|bigcap|"
+			"huge|huge-bo OUT\n");
 		return 1;
 	}
 	if (strncmp(argv[1], "huge", 4) == 0) {
@@ -121,8 +137,10 @@ int main(int argc, char **argv)
 		return rc == LLMCOST_OK ? 0 : 1;
 	}
 	capped = strcmp(argv[1], "capped") == 0;
+	bigcap = strcmp(argv[1], "bigcap") == 0;
 	llmcost_rollup_options_init(&o);
-	if ((capped ? fill_capped(&o) : fill_nodefault(&o)) != 0) {
+	if ((capped ? fill_capped(&o) : bigcap ? fill_bigcap(&o) :
+	     fill_nodefault(&o)) != 0) {
 		fprintf(stderr, "gateway_snap: %s\n", llmcost_last_error());
 		return 1;
 	}
