@@ -247,6 +247,10 @@ struct cli_input {
  * LLMCOST_E_IO (with errno text printed by the caller). */
 int cli_input_open(struct cli_input *in, const char *path, int csv);
 
+/* 1 if the input just opened starts as an llmcost snapshot (binary or
+ * JSON) rather than a log; its bytes are kept for reading either way. */
+int cli_input_is_snapshot(struct cli_input *in);
+
 /* Reads the next row into in->row.  Returns 1, 0 at the end, or
  * LLMCOST_E_IO / LLMCOST_E_NOMEM / LLMCOST_E_PARSE (a bad CSV header) /
  * LLMCOST_E_NOTFOUND (a --map or --where column the CSV header lacks;

@@ -291,9 +291,11 @@ static int diff_main(int argc, char **argv, int audit)
 		return CLI_EXIT_IO;
 	memset(&o, 0, sizeof(o));
 	rc = diff_setup(&d, argc, argv, rest, &o, &prices);
-	if (rc == CLI_EXIT_OK && audit && d.snap_path[0] != NULL) {
+	if (rc == CLI_EXIT_OK && audit && (d.snap_path[0] != NULL ||
+					   o.from_snapshots)) {
 		cli_error("audit: a comparison period works with logs; use "
-			  "llmcost diff for snapshots");
+			  "llmcost diff --baseline-snapshot A --current-snapshot "
+			  "B for snapshots");
 		rc = CLI_EXIT_USAGE;
 	}
 	if (rc == CLI_EXIT_OK && audit && o.format == CLI_FMT_JSON) {

@@ -143,6 +143,26 @@ static void cli_drop_bom(struct cli_input *in, size_t *len)
 }
 
 
+int cli_input_is_snapshot(struct cli_input *in)
+{
+	static const char json[] = "{\"format\":\"llmcost-snapshot\"";
+	const char *p;
+	size_t n;
+
+	if (in->in_len == 0 && cli_fill(in) <= 0)
+		return 0;
+	p = in->in;
+	n = in->in_len;
+	if (n >= 8 && memcmp(p, "LLMCSNAP", 8) == 0)
+		return 1;
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+		p++;
+		n--;
+	}
+	return n >= sizeof(json) - 1 && memcmp(p, json, sizeof(json) - 1) == 0;
+}
+
+
 /* Reads one physical line, newline included, into in->buf and its
  * length into *len (0 for a line past CLI_LINE_MAX: too_long is set).
  * Returns 1, 0 at the end, LLMCOST_E_IO or LLMCOST_E_NOMEM. */

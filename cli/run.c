@@ -225,6 +225,12 @@ static int cli_run_file(struct cli_loop *l, const char *path)
 		cli_input_close(&in);
 		return CLI_EXIT_IO;
 	}
+	if (cli_input_is_snapshot(&in)) {
+		cli_error("%s: an llmcost snapshot, not a log: read it with "
+			  "llmcost audit --snapshot %s", path, path);
+		cli_input_close(&in);
+		return CLI_EXIT_IO;
+	}
 	while ((rc = cli_input_next(l->o, &in)) == 1) {
 		exit_code = cli_one_row(l, &in.row);
 		if (exit_code != CLI_EXIT_OK)

@@ -380,6 +380,15 @@ def test_audit_comparison_in_json_is_one_document():
     assert change["slices"][0]["cause"] == "model substitution"
 
 
+def test_audit_of_snapshots_refuses_a_comparison_period(tmp_path):
+    base, _ = snapshot_pair(tmp_path)
+    p = subprocess.run([LLMCOST, "audit", "--snapshot", base, "--period",
+                        "week"], capture_output=True)
+    assert p.returncode == 1
+    assert p.stdout == b""
+    assert b"use llmcost diff --baseline-snapshot" in p.stderr
+
+
 @pytest.mark.parametrize("period,base,cur", [
     # The logs end on Sunday 2026-06-14: June is not complete, so the
     # last two complete months are April and May.

@@ -481,3 +481,14 @@ def test_audit_of_snapshots_to_a_file(tmp_path):
     p = run("audit", "--snapshot", good, "-o", good)
     assert p.returncode == 2
     assert open(good, "rb").read(8) == b"LLMCSNAP"
+
+
+@pytest.mark.parametrize("fmt", [None, "json"])
+def test_a_snapshot_given_as_a_log_is_named(tmp_path, fmt):
+    snap, _ = snapshot(tmp_path, "fleet.snap", FLEET, fmt=fmt)
+    for cmd in ("audit", "ledger", "gaps"):
+        p = run(cmd, snap)
+        assert p.returncode == 2, (cmd, p.stderr.decode())
+        assert p.stdout == b""
+        assert ("%s: an llmcost snapshot, not a log: read it with llmcost "
+                "audit --snapshot" % snap).encode() in p.stderr
