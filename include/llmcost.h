@@ -926,8 +926,10 @@ LLMCOST_API int llmcost_snapshot_save(const llmcost_snapshot *snapshot,
 				      int format, void *buf, size_t size,
 				      size_t *len);
 
-/* The same, to a file, replaced whole (written to a temporary name in the
- * same directory, then renamed). */
+/* The same, to a file.  A regular file (or a new one) is replaced whole:
+ * written to a temporary name in the same directory, given the old
+ * file's permissions, then renamed.  A symbolic link, FIFO or device is
+ * written through in place; a directory is refused. */
 LLMCOST_API int llmcost_snapshot_save_file(const llmcost_snapshot *snapshot,
 					   int format, const char *path);
 
