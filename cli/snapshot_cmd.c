@@ -60,6 +60,8 @@ static void cli_grouping_text(struct cli_buf *b,
 	if (gi->bucket != LLMCOST_BUCKET_NONE) {
 		cli_buf_puts(b, " by ");
 		cli_buf_puts(b, llmcost_bucket_name((int)gi->bucket));
+	} else {
+		cli_buf_puts(b, " (no time bucket)");
 	}
 	if (gi->max_groups > 0) {
 		char cap[32];
@@ -344,11 +346,13 @@ int cli_snapshot_save(const struct cli_opts *o, const llmcost_rollup *r,
 	}
 	rc = cli_snapshot_write(s, o->format, o->output);
 	if (rc == CLI_EXIT_OK)
-		cli_error("%s: %zu groups from %ld rows = priced %ld + "
+		cli_error("%s: %zu group%s from %ld rows = priced %ld + "
 			  "unpriced %ld + rejected %ld + duplicate %ld "
 			  "(lines %ld, filtered out %ld); rejected rows and "
 			  "duplicates are in no sum", o->output,
-			  llmcost_snapshot_count(s), c->rows, c->priced,
+			  llmcost_snapshot_count(s),
+			  llmcost_snapshot_count(s) == 1 ? "" : "s", c->rows,
+			  c->priced,
 			  c->unpriced, c->rejected, c->duplicates, c->lines,
 			  c->filtered);
 	llmcost_snapshot_free(s);
