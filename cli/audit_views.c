@@ -392,7 +392,9 @@ static void cli_team_medians(struct cli_view *v)
 		for (j = i; j < v->n && v->v[j].overflow == v->v[i].overflow
 		     && strcmp(v->v[j].team, v->v[i].team) == 0; j++)
 			;
-		cli_team_median(v, i, j);
+		/* The overflow row stands for many users: no team median. */
+		if (!v->v[i].overflow)
+			cli_team_median(v, i, j);
 		i = j;
 	}
 }

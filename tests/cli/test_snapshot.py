@@ -397,6 +397,8 @@ def test_overflow_groups_are_their_own_row(tmp_path):
     assert doc["snapshots"]["other_groupings"] == 1
     tops = [t for t in doc["top_users"] if t.get("overflow")]
     assert len(tops) == 1 and tops[0]["team"] is None
+    # It stands for many users: no team median to compare with.
+    assert tops[0]["team_median_input_tokens_per_request"] is None
     # The counters name who is in the overflow row: bo and cy, exactly
     # (fewer keys than counters), with ana and the no-team key from their
     # own groups.
