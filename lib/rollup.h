@@ -84,8 +84,8 @@ LC_HIDDEN void lc_delta_index(struct lc_delta *x);
 /* 1 if no sum of a group with this many records can overflow when one
  * more add is made, given that no add to it ever had a count longer than
  * nbits bits or money longer than mbits: every count sum is then below
- * (records + 1) * 2^nbits and every money sum below that times
- * 2^(mbits - nbits).  0 means "check each sum". */
+ * (records + 1) * 2^nbits, and every money sum's size below
+ * (records + 1) * 2^mbits.  0 means "check each sum". */
 static inline int lc_delta_surely_fits(int64_t records, unsigned nbits,
 				       unsigned mbits)
 {
