@@ -669,8 +669,9 @@ static int cli_write_views(const struct cli_audit *a, FILE *fp)
 static int cli_audit_snap_text(const struct cli_audit *a, FILE *fp)
 {
 	static const char *const absent[] = {
-		"Attribution gaps", "Unpriced models (by model: see the "
-		"unpriced column above)", "Rejected rows",
+		"Attribution gaps", "Unmapped tag values", "Duplicates",
+		"Unpriced models (by model: see the unpriced column above)",
+		"Rejected rows",
 		"Price table diagnostics", "Reconciliation with a logged cost"
 	};
 	size_t i;

@@ -479,6 +479,25 @@ static int cli_parse_flag(struct cli_opts *o, const char *arg)
 }
 
 
+/* Options of a comparison (docs/diff.md) that mean nothing without one:
+ * named in their own message rather than as unknown. */
+static int cli_is_comparison_only(const char *arg)
+{
+	static const char *const names[] = {
+		"--by", "--min-usd", "--min-pct"
+	};
+	size_t i, n;
+
+	for (i = 0; i < LC_ARRAY_LEN(names); i++) {
+		n = strlen(names[i]);
+		if (strncmp(arg, names[i], n) == 0 &&
+		    (arg[n] == '\0' || arg[n] == '='))
+			return 1;
+	}
+	return 0;
+}
+
+
 static int cli_is_valued(const char *name)
 {
 	static const char *const valued[] = {
@@ -514,6 +533,11 @@ static int cli_parse_option(struct cli_parse *ps, int argc, char **argv,
 		if (cli_is_valued(name))
 			return cli_parse_valued(ps, name, eq + 1);
 	}
+	if (cli_is_comparison_only(arg))
+		return cli_usage_error("%s works with a comparison period: "
+				       "add --period week|month|day or "
+				       "--baseline/--current (docs/diff.md)",
+				       arg);
 	if (!cli_is_valued(arg))
 		return cli_usage_error("unknown option '%s'", arg);
 	if (*i + 1 >= argc)

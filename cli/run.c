@@ -227,7 +227,8 @@ static int cli_run_file(struct cli_loop *l, const char *path)
 	}
 	if (cli_input_is_snapshot(&in)) {
 		cli_error("%s: an llmcost snapshot, not a log: read it with "
-			  "llmcost audit --snapshot %s", path, path);
+			  "llmcost audit --snapshot %s", in.name,
+			  in.is_stdin ? "FILE, from a file" : path);
 		cli_input_close(&in);
 		return CLI_EXIT_IO;
 	}

@@ -219,6 +219,20 @@ static int cli_snap_join(const char *const *files, struct cli_snap_run *a,
 }
 
 
+/* 1 if path opens and does not start as a snapshot: most likely a log
+ * given where a snapshot was wanted. */
+static int cli_looks_like_log(const char *path)
+{
+	struct cli_input in;
+	int log = 0;
+
+	if (cli_input_open(&in, path, 0) == LLMCOST_OK)
+		log = !cli_input_is_snapshot(&in) && in.in_len > 0;
+	cli_input_close(&in);
+	return log;
+}
+
+
 int cli_snapshots_load(const char *const *files, size_t n, int need_default,
 		       llmcost_snapshot **out)
 {
@@ -236,8 +250,11 @@ int cli_snapshots_load(const char *const *files, size_t n, int need_default,
 		runs[top].s = NULL;
 		rc = llmcost_snapshot_load_file(&runs[top].s, files[i]);
 		if (rc != LLMCOST_OK) {
-			cli_error("%s: cannot load the snapshot: %s", files[i],
-				  cli_snap_why(rc));
+			cli_error("%s: cannot load the snapshot: %s%s",
+				  files[i], cli_snap_why(rc),
+				  cli_looks_like_log(files[i]) ?
+				  " (it does not start as a snapshot: a log "
+				  "is read without --snapshot)" : "");
 			rc = CLI_EXIT_IO;
 			break;
 		}

@@ -131,13 +131,13 @@ def test_sections_of_the_rows_are_absent_with_a_note(tmp_path):
     text = ok("audit", "--snapshot", snap).stdout.decode()
     heads = sections(text)
     for name in ("Accounting", "Pricing flags", "Attribution gaps",
-                 "Unpriced models", "Rejected rows",
-                 "Price table diagnostics", "Reconciliation"):
+                 "Unmapped tag values", "Duplicates", "Unpriced models",
+                 "Rejected rows", "Price table diagnostics",
+                 "Reconciliation"):
         notes = [h for h in heads if h.startswith(name)]
         assert len(notes) == 1, (name, notes)
         assert "needs the logs" in notes[0]
         assert heads[notes[0]] == notes[0]      # a note, not a table
-    assert "Duplicates" not in text
     assert "rejected 1" not in text
     doc = json.loads(ok("audit", "--format", "json", "--snapshot",
                         snap).stdout)
@@ -494,3 +494,24 @@ def test_a_snapshot_given_as_a_log_is_named(tmp_path, fmt):
         assert p.stdout == b""
         assert ("%s: an llmcost snapshot, not a log: read it with llmcost "
                 "audit --snapshot" % snap).encode() in p.stderr
+
+
+def test_hints_for_mixed_up_inputs(tmp_path):
+    snap, _ = snapshot(tmp_path, "fleet.snap", FLEET)
+    # A log where a snapshot is wanted.
+    p = run("audit", "--snapshot", snap, FLEET)
+    assert p.returncode == 2 and p.stdout == b""
+    assert b"a log is read without --snapshot" in p.stderr
+    # A snapshot on standard input: the hint does not suggest "-".
+    with open(snap, "rb") as fp:
+        p = subprocess.run([LLMCOST, "audit", "-"], stdin=fp,
+                           capture_output=True)
+    assert p.returncode == 2
+    assert b"read it with llmcost audit --snapshot FILE, from a file" \
+        in p.stderr
+    # Options of a comparison without one.
+    for opt in (["--by", "team"], ["--min-usd=1"]):
+        p = run("audit", *opt, FLEET)
+        assert p.returncode == 1
+        assert b"works with a comparison period" in p.stderr
+
