@@ -17,8 +17,8 @@
 /* The members of an audit of logs that an audit of snapshots leaves
  * out, as "needs_logs" lists them. */
 static const char *const cli_needs_logs[] = {
-	"accounting", "pricing_flags", "attribution_gaps", "unpriced",
-	"rejected", "load_diagnostics", "reconciliation"
+	"accounting", "prices", "pricing_flags", "attribution_gaps",
+	"unpriced", "rejected", "reconciliation"
 };
 
 

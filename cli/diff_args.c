@@ -10,9 +10,15 @@
 #define DAY_MS 86400000LL
 
 
+/* Set for `audit --baseline ...`: --format then belongs to the audit,
+ * and usage errors name the audit. */
+static int diff_in_audit;
+
+
 static int diff_usage(const char *what, const char *arg)
 {
-	cli_error("diff: %s: '%s' (see docs/diff.md)", what, arg);
+	cli_error("%s: %s: '%s' (see docs/diff.md)",
+		  diff_in_audit ? "audit" : "diff", what, arg);
 	return CLI_EXIT_USAGE;
 }
 
@@ -111,8 +117,6 @@ static const char *const diff_names[] = {
 };
 
 
-/* Set for `audit --baseline ...`: --format then belongs to the audit. */
-static int diff_in_audit;
 
 static int diff_is_ours(const char *name)
 {

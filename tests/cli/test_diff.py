@@ -404,3 +404,13 @@ def test_month_and_day_periods(period, base, cur):
     assert doc["current"]["period"] == cur
     for s in doc["slices"]:
         assert_sums(s)
+
+
+def test_usage_errors_name_the_command_that_was_run():
+    mix = os.path.join(FIX, "mix.jsonl")
+    for cmd in ("audit", "diff"):
+        p = subprocess.run([LLMCOST, cmd, "--period", "bogus", mix],
+                           capture_output=True)
+        assert p.returncode == 1
+        assert ("llmcost: %s: --period: expected week, month or day"
+                % cmd).encode() in p.stderr
