@@ -588,16 +588,6 @@ LLMCOST_API int llmcost_prices_load_litellm_file(llmcost_prices *prices,
 						 const char *path,
 						 int64_t valid_from_ms)
 {
-	char *text;
-	size_t len;
-	int rc;
-
-	if (prices == NULL)
-		return lc_error(LLMCOST_E_INVALID, "prices is NULL");
-	rc = lc_read_file(path, LC_FILE_MAX, &text, &len);
-	if (rc != LLMCOST_OK)
-		return rc;
-	rc = llmcost_prices_load_litellm(prices, text, len, valid_from_ms);
-	lc_free(text);
-	return rc;
+	return lc_prices_load_path(prices, path, LC_LOAD_LITELLM,
+				   valid_from_ms);
 }

@@ -728,18 +728,8 @@ LLMCOST_API int llmcost_prices_load_book(llmcost_prices *prices,
 LLMCOST_API int llmcost_prices_load_book_file(llmcost_prices *prices,
 					      const char *path)
 {
-	char *text;
-	size_t len;
-	int rc;
-
-	if (prices == NULL)
-		return lc_error(LLMCOST_E_INVALID, "prices is NULL");
-	rc = lc_read_file(path, LC_FILE_MAX, &text, &len);
-	if (rc != LLMCOST_OK)
-		return rc;
-	rc = llmcost_prices_load_book(prices, text, len);
-	lc_free(text);
-	return rc;
+	return lc_prices_load_path(prices, path, LC_LOAD_BOOK,
+				   LLMCOST_TIME_UNKNOWN);
 }
 
 

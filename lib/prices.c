@@ -725,9 +725,8 @@ static int lc_looks_like_json(const char *text, size_t len)
 }
 
 
-LLMCOST_API int llmcost_prices_load_file(llmcost_prices *prices,
-					 const char *path,
-					 int64_t valid_from_ms)
+int lc_prices_load_path(llmcost_prices *prices, const char *path,
+			int kind, int64_t valid_from_ms)
 {
 	char *text;
 	size_t len;
@@ -738,13 +737,26 @@ LLMCOST_API int llmcost_prices_load_file(llmcost_prices *prices,
 	rc = lc_read_file(path, LC_FILE_MAX, &text, &len);
 	if (rc != LLMCOST_OK)
 		return rc;
-	if (lc_looks_like_json(text, len))
+	if (kind == LC_LOAD_ANY)
+		kind = lc_looks_like_json(text, len) ? LC_LOAD_LITELLM
+						     : LC_LOAD_BOOK;
+	if (kind == LC_LOAD_LITELLM)
 		rc = llmcost_prices_load_litellm(prices, text, len,
 						 valid_from_ms);
-	else
+	else if (kind == LC_LOAD_BOOK)
 		rc = llmcost_prices_load_book(prices, text, len);
+	else
+		rc = llmcost_prices_load_contract(prices, text, len);
 	lc_free(text);
 	return rc;
+}
+
+
+LLMCOST_API int llmcost_prices_load_file(llmcost_prices *prices,
+					 const char *path,
+					 int64_t valid_from_ms)
+{
+	return lc_prices_load_path(prices, path, LC_LOAD_ANY, valid_from_ms);
 }
 
 

@@ -378,4 +378,18 @@ LC_HIDDEN int lc_contract_apply(const struct lc_contract *c,
 				struct lc_contract_result *out);
 LC_HIDDEN void lc_contract_free(struct lc_contract *c);
 
+/* What a price file holds, for lc_prices_load_path(). */
+enum lc_load_kind {
+	LC_LOAD_ANY,		/* LiteLLM JSON if it starts with '{', else a
+				 * price book */
+	LC_LOAD_LITELLM,
+	LC_LOAD_BOOK,
+	LC_LOAD_CONTRACT
+};
+
+/* Reads path whole and loads it as kind: the one body behind every
+ * llmcost_prices_load_*_file(). */
+LC_HIDDEN int lc_prices_load_path(llmcost_prices *prices, const char *path,
+				  int kind, int64_t valid_from_ms);
+
 #endif /* LLMCOST_PRICES_H */
